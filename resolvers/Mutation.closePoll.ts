@@ -1,0 +1,19 @@
+/**
+ * closePoll (admins): a pipeline of getPoll (PollNotFound when missing) and closePollItems (closedAt on the
+ * canonical item and every read copy, in one transaction). Closing a closed poll returns it unchanged, so a
+ * client may retry closePoll safely.
+ */
+import { type Context, util } from '@aws-appsync/utils';
+import type { MutationClosePollArgs, Poll } from '../generated/graphql';
+import { Limits } from './lib/constants';
+import { toPoll } from './lib/poll';
+import { requireLength } from './lib/validate';
+
+export function request(ctx: Context<MutationClosePollArgs>): Record<string, never> {
+  ctx.stash.pollId = requireLength(ctx.args.id, 'id', 1, Limits.idMax);
+  return {};
+}
+
+export function response(ctx: Context<MutationClosePollArgs>): Poll {
+  return toPoll(ctx.prev.result, util.time.nowISO8601());
+}

@@ -1,0 +1,34 @@
+/**
+ * onResultsUpdated: runs when a client subscribes. Refuses an unknown poll, and a poll whose results are
+ * hidden until it closes (resultsVisibility AFTER_CLOSE) unless the caller is an admin. Delivery itself is
+ * AppSync's: messages of publishResults whose pollId equals the subscription's argument.
+ */
+import { type Context, util } from '@aws-appsync/utils';
+import type { SubscriptionOnResultsUpdatedArgs } from '../generated/graphql';
+import { ErrorType, Limits } from './lib/constants';
+import { failWith, refuse } from './lib/errors';
+import { type CallerIdentity, isAdmin } from './lib/identity';
+import { pollKey } from './lib/keys';
+import { type PollItem, pollStatus } from './lib/poll';
+import { requireLength } from './lib/validate';
+
+export function request(ctx: Context<SubscriptionOnResultsUpdatedArgs>) {
+  const pollId = requireLength(ctx.args.pollId, 'pollId', 1, Limits.idMax);
+  return { operation: 'GetItem', key: util.dynamodb.toMapValues(pollKey(pollId)) };
+}
+
+export function response(ctx: Context<SubscriptionOnResultsUpdatedArgs>): null {
+  if (ctx.error) {
+    failWith(ctx.error);
+  }
+  const poll = ctx.result as PollItem | null;
+  if (!poll) {
+    return refuse(ErrorType.PollNotFound, `pollId "${ctx.args.pollId}" is not a poll`);
+  }
+  const hidden =
+    poll.resultsVisibility === 'AFTER_CLOSE' && pollStatus(poll, util.time.nowISO8601()) !== 'CLOSED';
+  if (hidden && !isAdmin(ctx.identity as CallerIdentity)) {
+    refuse(ErrorType.ResultsHidden, `results of poll "${poll.id}" are shown only after it closes`);
+  }
+  return null;
+}

@@ -1,0 +1,53 @@
+/**
+ * castVote step 1: read the poll from the copy picked by the voter's hash (no key every voter shares), and
+ * refuse the vote when the poll is missing, not open, or does not have the option or demographic field.
+ */
+import { type Context, util } from '@aws-appsync/utils';
+import { ErrorType, POLL_COPIES } from '../lib/constants';
+import { failWith, refuse } from '../lib/errors';
+import { pollCopyKey, spreadIndex } from '../lib/keys';
+import { type PollItem, pollStatus } from '../lib/poll';
+import { type CheckedVote, demographicInputName } from '../lib/validate';
+
+export function request(ctx: Context) {
+  const vote: CheckedVote = ctx.stash.vote;
+  const copy = spreadIndex(ctx.stash.voter, POLL_COPIES);
+  return { operation: 'GetItem', key: util.dynamodb.toMapValues(pollCopyKey(vote.pollId, copy)) };
+}
+
+export function response(ctx: Context): PollItem {
+  if (ctx.error) {
+    failWith(ctx.error);
+  }
+  const vote: CheckedVote = ctx.stash.vote;
+  const poll = ctx.result as PollItem | null;
+  if (!poll) {
+    return refuse(ErrorType.PollNotFound, `input.pollId "${vote.pollId}" is not a poll`);
+  }
+  const status = pollStatus(poll, util.time.nowISO8601());
+  if (status === 'SCHEDULED') {
+    refuse(ErrorType.PollNotOpen, `poll "${poll.id}" (input.pollId) opens at ${poll.opensAt}`);
+  }
+  if (status === 'CLOSED') {
+    refuse(
+      ErrorType.PollClosed,
+      `poll "${poll.id}" (input.pollId) closed at ${poll.closedAt ?? poll.closesAt}`,
+    );
+  }
+  if (!poll.options.some((option) => option.id === vote.optionId)) {
+    const known = poll.options.map((option) => option.id).join(', ');
+    refuse(
+      ErrorType.InvalidOption,
+      `input.optionId "${vote.optionId}" is not an option of poll "${poll.id}" (options: ${known})`,
+    );
+  }
+  for (const field of Object.keys(vote.demographics)) {
+    if (!poll.demographicFields.includes(field as PollItem['demographicFields'][number])) {
+      refuse(
+        ErrorType.Validation,
+        `input.demographics.${demographicInputName(field)}: poll "${poll.id}" does not collect ${field}`,
+      );
+    }
+  }
+  return poll;
+}

@@ -1,0 +1,55 @@
+/**
+ * Names and limits shared by the resolvers. Plain `as const` objects: the APPSYNC_JS runtime has no enums.
+ */
+
+/** The contract's error types: every refusal carries one of these as `errorType`. */
+export const ErrorType = {
+  Validation: 'ValidationError',
+  PollNotFound: 'PollNotFound',
+  PollNotOpen: 'PollNotOpen',
+  PollClosed: 'PollClosed',
+  InvalidOption: 'InvalidOption',
+  AlreadyVoted: 'AlreadyVoted',
+  VoterTokenRequired: 'VoterTokenRequired',
+  Unauthorized: 'Unauthorized',
+  ResultsHidden: 'ResultsHidden',
+} as const;
+
+/** Bounds on what clients send. Messages name the bound, so clients can show it. */
+export const Limits = {
+  titleMax: 200,
+  optionsMin: 2,
+  optionsMax: 20,
+  labelMax: 100,
+  idMax: 64,
+  voterTokenMin: 8,
+  voterTokenMax: 128,
+  idempotencyKeyMax: 128,
+  demographicValueMax: 64,
+  listDefault: 20,
+  listMax: 100,
+} as const;
+
+/**
+ * How many read copies of each poll exist. castVote reads the copy picked by the voter's hash, so no single
+ * key takes every voter's read (3,000 read units per partition would cap a hot poll near 6,000 votes/s).
+ */
+export const POLL_COPIES = 16;
+
+/**
+ * How many export buckets a poll's votes spread over in the byExportBucket index, so that no index
+ * partition takes more than 1/64 of a hot poll's writes (1,000 writes/s per partition).
+ */
+export const EXPORT_BUCKETS = 64;
+
+/** Partition values of the byStatus index: polls not yet closed by an admin, and closed ones. */
+export const ListKey = { Live: 'LIVE', Closed: 'CLOSED' } as const;
+
+/** Sorts after every ISO-8601 instant: the closing time of a poll without closesAt. */
+export const NO_CLOSING_TIME = '9999-12-31T23:59:59.999Z';
+
+/** The sort key of every poll item (canonical and copies). */
+export const POLL_SK = 'POLL';
+
+/** The Cognito group whose members may create and close polls. */
+export const ADMIN_GROUP = 'admins';

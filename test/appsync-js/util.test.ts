@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import {
+  base64Decode,
+  base64Encode,
+  escapeJavaScript,
+  urlDecode,
+  urlEncode,
+} from '../../local/appsync-js/encoding.ts';
+import { autoId, autoKsuid, autoUlid } from '../../local/appsync-js/ids.ts';
+import { newInvocation } from '../../local/appsync-js/invocation.ts';
+import { createUtil, matches, typeOf } from '../../local/appsync-js/util.ts';
+
+const util = createUtil(newInvocation());
+
+describe('util encoding helpers', () => {
+  it.each([
+    ['plain text', 'hello', 'hello'],
+    ['quotes and slashes', `it's "a/b\\c"`, `it\\'s \\"a\\/b\\\\c\\"`],
+    ['control characters', 'a\nb\tc\r', 'a\\nb\\tc\\r'],
+    ['non-ASCII characters', 'café', 'caf\\u00E9'],
+  ])('escapeJavaScript escapes %s', (_label, input, expected) => {
+    expect(escapeJavaScript(input)).toBe(expected);
+  });
+
+  it.each([
+    ['a space as a plus', 'a b', 'a+b'],
+    ['reserved characters', 'a&b=c/d?', 'a%26b%3Dc%2Fd%3F'],
+    ['unreserved characters unchanged', 'a.b-c*d_e', 'a.b-c*d_e'],
+    ['UTF-8 bytes', 'é', '%C3%A9'],
+  ])('urlEncode writes %s', (_label, input, expected) => {
+    expect(urlEncode(input)).toBe(expected);
+    expect(urlDecode(expected)).toBe(input);
+  });
+
+  it.each([
+    ['ASCII', 'hello', 'aGVsbG8='],
+    ['UTF-8', 'é', 'w6k='],
+  ])('base64 round-trips %s', (_label, input, encoded) => {
+    expect(base64Encode(input)).toBe(encoded);
+    expect(base64Decode(encoded)).toBe(input);
+  });
+});
+
+describe('util null and type helpers', () => {
+  it.each([
+    ['null', null, true, true, true],
+    ['undefined', undefined, true, true, true],
+    ['an empty string', '', false, true, true],
+    ['a blank string', '  ', false, false, true],
+    ['text', 'x', false, false, false],
+    ['zero', 0, false, false, false],
+  ])('classifies %s', (_label, value, isNull, isNullOrEmpty, isNullOrBlank) => {
+    expect(util.isNull(value)).toBe(isNull);
+    expect(util.isNullOrEmpty(value)).toBe(isNullOrEmpty);
+    expect(util.isNullOrBlank(value)).toBe(isNullOrBlank);
+  });
+
+  it.each([
+    ['defaultIfNull', null, 'fallback'],
+    ['defaultIfNull', '', ''],
+    ['defaultIfNullOrEmpty', '', 'fallback'],
+    ['defaultIfNullOrEmpty', ' ', ' '],
+    ['defaultIfNullOrBlank', ' ', 'fallback'],
+    ['defaultIfNullOrBlank', 'x', 'x'],
+  ] as const)('%s(%j) gives %j', (name, value, expected) => {
+    expect(util[name](value, 'fallback')).toBe(expected);
+  });
+
+  it.each([
+    [null, 'Null'],
+    [1.5, 'Number'],
+    ['s', 'String'],
+    [true, 'Boolean'],
+    [[1], 'List'],
+    [{ a: 1 }, 'Map'],
+  ])('typeOf(%j) is %s', (value, expected) => {
+    expect(typeOf(value)).toBe(expected);
+  });
+
+  it.each([
+    ['a*b', 'aaaaab', true],
+    ['a*b', 'aaaaabc', false],
+    ['[0-9]{3}', '123', true],
+    ['[0-9]{3}', 'x123', false],
+  ])('matches(%s, %s) is %s', (pattern, value, expected) => {
+    expect(matches(pattern, value)).toBe(expected);
+  });
+});
+
+describe('util.str and util.math', () => {
+  it.each([
+    ['toUpper', () => util.str.toUpper('abc'), 'ABC'],
+    ['toLower', () => util.str.toLower('ABC'), 'abc'],
+    ['toReplace', () => util.str.toReplace('a-b-c', '-', '+'), 'a+b+c'],
+    ['normalize', () => util.str.normalize('e\u0301', 'nfc'), 'é'],
+    ['roundNum', () => util.math.roundNum(2.5), 3],
+    ['minVal', () => util.math.minVal(3, 7), 3],
+    ['maxVal', () => util.math.maxVal(3, 7), 7],
+  ])('%s gives the documented result', (_label, act, expected) => {
+    expect(act()).toBe(expected);
+  });
+
+  it('keeps random numbers in range', () => {
+    for (let i = 0; i < 100; i++) {
+      const double = util.math.randomDouble();
+      const int = util.math.randomWithinRange(3, 5);
+      expect(double).toBeGreaterThanOrEqual(0);
+      expect(double).toBeLessThan(1);
+      expect([3, 4, 5]).toContain(int);
+    }
+  });
+});
+
+describe('util identifiers', () => {
+  it.each([
+    [
+      'autoId as a version 4 UUID',
+      autoId,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    ],
+    ['autoUlid as 26 Crockford base32 characters', autoUlid, /^[0-9A-HJKMNP-TV-Z]{26}$/],
+    ['autoKsuid as 27 base62 characters', () => autoKsuid(), /^[0-9A-Za-z]{27}$/],
+  ])('formats %s', (_label, make, pattern) => {
+    expect(make()).toMatch(pattern);
+  });
+
+  it('orders KSUIDs by time', () => {
+    const earlier = autoKsuid(Date.UTC(2020, 0, 1));
+    const later = autoKsuid(Date.UTC(2024, 0, 1));
+
+    expect(earlier < later).toBe(true);
+  });
+});
+
+describe('util.http', () => {
+  it('copies headers without the restricted ones', () => {
+    expect(util.http.copyHeaders({ Host: 'x', 'x-custom': '1', authorization: 'secret' })).toEqual({
+      'x-custom': '1',
+    });
+  });
+});

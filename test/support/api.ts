@@ -1,0 +1,66 @@
+/**
+ * The API's resolvers wired as the local endpoint wires them (bundles from dist/resolvers, the evaluator,
+ * the DynamoDB adapter on DynamoDB Local), on tables of the test's own, with the callers tests act as.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createFieldExecutor, type FieldResult, loadResolvers } from '../../local/api/resolvers.ts';
+import type { Caller } from '../../local/auth/types.ts';
+import { createDynamoDbDataSource } from '../../local/datasources/dynamodb.ts';
+import { createLambdaDataSource, type LambdaHandler } from '../../local/datasources/lambda.ts';
+import { createNoneDataSource } from '../../local/datasources/none.ts';
+import type { TableNames } from '../../local/dynamodb/tables.ts';
+import type { ResolverName } from '../../resolvers/manifest.ts';
+import { dynamoClient, freshTables } from './dynamo.ts';
+
+/** Callers as the local endpoint's auth step would describe them. */
+export const callers = {
+  apiKey: { authType: 'API_KEY', identity: null },
+  admin: {
+    authType: 'AMAZON_COGNITO_USER_POOLS',
+    identity: { sub: 'admin-sub-0001', username: 'admin', groups: ['admins'], issuer: 'local', claims: {} },
+  },
+  iam: {
+    authType: 'AWS_IAM',
+    identity: {
+      userArn: 'arn:aws:iam::000000000000:role/tally',
+      accountId: '000000000000',
+      cognitoIdentityId: null,
+    },
+  },
+  /** A signed-in Cognito user outside the admins group. */
+  user: (sub: string): Caller => ({
+    authType: 'AMAZON_COGNITO_USER_POOLS',
+    identity: { sub, username: sub, groups: [], issuer: 'local', claims: {} },
+  }),
+} as const satisfies Record<string, Caller | ((sub: string) => Caller)>;
+
+/** A test's API: resolve root fields as a given caller, and reach its tables directly. */
+export interface TestApi {
+  readonly client: DynamoDBClient;
+  readonly tables: TableNames;
+  call(field: ResolverName, args: Record<string, unknown>, caller?: Caller): Promise<FieldResult>;
+}
+
+/**
+ * Creates fresh tables named after `prefix` and an executor over them. `results` stands in for the results
+ * function (the Lambda data source of pollResults) where a test needs one.
+ */
+export async function testApi(prefix: string, results?: LambdaHandler): Promise<TestApi> {
+  const client = dynamoClient();
+  const tables = await freshTables(prefix, client);
+  const executor = createFieldExecutor({
+    resolvers: loadResolvers(),
+    dataSources: {
+      polls: createDynamoDbDataSource({ client, tableName: tables.POLLS_TABLE }),
+      votes: createDynamoDbDataSource({ client, tableName: tables.VOTES_TABLE }),
+      results: createLambdaDataSource(results ?? (async () => ({ results: null }))),
+      none: createNoneDataSource(),
+    },
+    env: { ...tables },
+  });
+  return {
+    client,
+    tables,
+    call: (field, args, caller = callers.apiKey) => executor.resolve({ field, arguments: args, caller }),
+  };
+}
