@@ -9,6 +9,11 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default'],
     // The SDK warns on every process that Node 20 support ends in 2027; the Lambdas run on Node 22+.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // Powertools' EMF lines and info logs would drown the test output; warnings and errors still show.
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+    },
   },
 });

@@ -3,9 +3,9 @@
  * PutItem of the vote). This handler checks what needs no poll and decides who the voter is.
  */
 import type { Context } from '@aws-appsync/utils';
-import type { MutationCastVoteArgs, VoteReceipt } from '../generated/graphql';
-import { type CallerIdentity, signedInVoter } from './lib/identity';
-import { requireVoterToken, validateCastVote } from './lib/validate';
+import type { MutationCastVoteArgs, VoteReceipt } from '../generated/graphql.ts';
+import { type CallerIdentity, signedInVoter } from './lib/identity.ts';
+import { requireVoterToken, validateCastVote } from './lib/validate.ts';
 
 export function request(ctx: Context<MutationCastVoteArgs>): Record<string, never> {
   const input = ctx.args.input;

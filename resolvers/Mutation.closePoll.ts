@@ -4,10 +4,10 @@
  * client may retry closePoll safely.
  */
 import { type Context, util } from '@aws-appsync/utils';
-import type { MutationClosePollArgs, Poll } from '../generated/graphql';
-import { Limits } from './lib/constants';
-import { toPoll } from './lib/poll';
-import { requireLength } from './lib/validate';
+import type { MutationClosePollArgs, Poll } from '../generated/graphql.ts';
+import { Limits } from './lib/constants.ts';
+import { toPoll } from './lib/poll.ts';
+import { requireLength } from './lib/validate.ts';
 
 export function request(ctx: Context<MutationClosePollArgs>): Record<string, never> {
   ctx.stash.pollId = requireLength(ctx.args.id, 'id', 1, Limits.idMax);

@@ -3,12 +3,12 @@
  * listed by the byStatus index) and its read copies (the ones castVote reads).
  */
 import { type Context, util } from '@aws-appsync/utils';
-import type { MutationCreatePollArgs, Poll } from '../generated/graphql';
-import { ListKey, NO_CLOSING_TIME } from './lib/constants';
-import { failWith } from './lib/errors';
-import { copyIndexes, pollCopyKey, pollKey } from './lib/keys';
-import { type PollItem, toPoll } from './lib/poll';
-import { validateCreatePoll } from './lib/validate';
+import type { MutationCreatePollArgs, Poll } from '../generated/graphql.ts';
+import { ListKey, NO_CLOSING_TIME } from './lib/constants.ts';
+import { failWith } from './lib/errors.ts';
+import { copyIndexes, pollCopyKey, pollKey } from './lib/keys.ts';
+import { type PollItem, toPoll } from './lib/poll.ts';
+import { validateCreatePoll } from './lib/validate.ts';
 
 export function request(ctx: Context<MutationCreatePollArgs>) {
   const now = util.time.nowISO8601();

@@ -3,7 +3,7 @@
  * delivers them to onResultsUpdated subscribers of that poll.
  */
 import type { Context } from '@aws-appsync/utils';
-import type { MutationPublishResultsArgs, PollResults } from '../generated/graphql';
+import type { MutationPublishResultsArgs, PollResults } from '../generated/graphql.ts';
 
 export function request(ctx: Context<MutationPublishResultsArgs>) {
   return { payload: ctx.args.input };

@@ -5,10 +5,10 @@
  * then the CLOSED partition. The nextToken names the stage it continues ("L." or "C.") before DynamoDB's.
  */
 import { type Context, util } from '@aws-appsync/utils';
-import type { PollPage, QueryListPollsArgs } from '../generated/graphql';
-import { ErrorType, Limits, ListKey } from './lib/constants';
-import { failWith, refuse } from './lib/errors';
-import { type PollItem, toPoll } from './lib/poll';
+import type { PollPage, QueryListPollsArgs } from '../generated/graphql.ts';
+import { ErrorType, Limits, ListKey } from './lib/constants.ts';
+import { failWith, refuse } from './lib/errors.ts';
+import { type PollItem, toPoll } from './lib/poll.ts';
 
 const LIVE = 'L.';
 const CLOSED = 'C.';

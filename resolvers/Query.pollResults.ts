@@ -3,11 +3,11 @@
  * count shards. The function decides visibility, so it is told whether the caller is an admin.
  */
 import { type Context, util } from '@aws-appsync/utils';
-import type { PollResults, QueryPollResultsArgs } from '../generated/graphql';
-import { Limits } from './lib/constants';
-import { failWith } from './lib/errors';
-import { type CallerIdentity, isAdmin } from './lib/identity';
-import { requireLength } from './lib/validate';
+import type { PollResults, QueryPollResultsArgs } from '../generated/graphql.ts';
+import { Limits } from './lib/constants.ts';
+import { failWith } from './lib/errors.ts';
+import { type CallerIdentity, isAdmin } from './lib/identity.ts';
+import { requireLength } from './lib/validate.ts';
 
 export function request(ctx: Context<QueryPollResultsArgs>) {
   const pollId = requireLength(ctx.args.pollId, 'pollId', 1, Limits.idMax);

@@ -4,13 +4,13 @@
  * AppSync's: messages of publishResults whose pollId equals the subscription's argument.
  */
 import { type Context, util } from '@aws-appsync/utils';
-import type { SubscriptionOnResultsUpdatedArgs } from '../generated/graphql';
-import { ErrorType, Limits } from './lib/constants';
-import { failWith, refuse } from './lib/errors';
-import { type CallerIdentity, isAdmin } from './lib/identity';
-import { pollKey } from './lib/keys';
-import { type PollItem, pollStatus } from './lib/poll';
-import { requireLength } from './lib/validate';
+import type { SubscriptionOnResultsUpdatedArgs } from '../generated/graphql.ts';
+import { ErrorType, Limits } from './lib/constants.ts';
+import { failWith, refuse } from './lib/errors.ts';
+import { type CallerIdentity, isAdmin } from './lib/identity.ts';
+import { pollKey } from './lib/keys.ts';
+import { type PollItem, pollStatus } from './lib/poll.ts';
+import { requireLength } from './lib/validate.ts';
 
 export function request(ctx: Context<SubscriptionOnResultsUpdatedArgs>) {
   const pollId = requireLength(ctx.args.pollId, 'pollId', 1, Limits.idMax);

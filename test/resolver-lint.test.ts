@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../infra/resolver-bundle.ts';
@@ -8,8 +9,11 @@ describe('the resolver lint step', () => {
   const eslint = new ESLint({ cwd: ROOT });
   // Linted as if it were a resolver file; the file on disk is not touched.
   const lintAsResolver = async (code: string) => {
-    const [result] = await eslint.lintText(code, { filePath: `${ROOT}/resolvers/Query.poll.ts` });
-    return result?.messages.map((message) => message.ruleId) ?? [];
+    const results = await eslint.lintText(code, { filePath: join(ROOT, 'resolvers', 'Query.poll.ts') });
+    expect(results, 'ESLint returned no result for the resolver path').toHaveLength(1);
+    const messages = results[0]?.messages ?? [];
+    expect(messages.filter((message) => message.fatal)).toEqual([]);
+    return messages.map((message) => message.ruleId);
   };
 
   it.each([

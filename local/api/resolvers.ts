@@ -14,10 +14,10 @@ import {
 } from '../../resolvers/manifest.ts';
 import {
   type AppSyncContext,
-  type GraphQLErrorOut,
   type LoadedCode,
   loadCode,
   type ResolverDefinition,
+  type ResolverRunResult,
   runResolver,
 } from '../appsync-js/index.ts';
 import type { Caller } from '../auth/types.ts';
@@ -81,12 +81,8 @@ export interface FieldRequest {
   readonly selectionSetGraphQL?: string;
 }
 
-/** A resolved field: its value (null when an error stopped it) and the errors to report. */
-export interface FieldResult {
-  readonly data: unknown;
-  readonly errors: GraphQLErrorOut[];
-  readonly logs: string[];
-}
+/** A resolved field: its value (null when an error stopped it), its errors, logs and subscription filter. */
+export type FieldResult = ResolverRunResult;
 
 /** Runs root fields through their resolvers and data sources. */
 export interface FieldExecutor {

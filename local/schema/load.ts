@@ -15,6 +15,7 @@ import {
   parse,
   valueFromASTUntyped,
 } from 'graphql';
+import { installAppSyncScalars } from './scalars.ts';
 
 /** AppSync's implicit scalar and directive definitions. */
 export const APPSYNC_DEFINITIONS_PATH = fileURLToPath(
@@ -82,6 +83,7 @@ export function loadAppSyncSchema(sdl: string): GraphQLSchema {
   if (problems.length > 0) {
     throw new SchemaRejectedError(problems);
   }
+  installAppSyncScalars(schema);
   return schema;
 }
 

@@ -4,10 +4,10 @@
  * returned as it is, without a write.
  */
 import { type Context, runtime, util } from '@aws-appsync/utils';
-import { ListKey } from '../lib/constants';
-import { failWith } from '../lib/errors';
-import { copyIndexes, pollCopyKey, pollKey } from '../lib/keys';
-import type { PollItem } from '../lib/poll';
+import { ListKey } from '../lib/constants.ts';
+import { failWith } from '../lib/errors.ts';
+import { copyIndexes, pollCopyKey, pollKey } from '../lib/keys.ts';
+import type { PollItem } from '../lib/poll.ts';
 
 export function request(ctx: Context) {
   const poll = ctx.prev.result as PollItem;

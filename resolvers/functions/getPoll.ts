@@ -3,10 +3,10 @@
  * refusing with PollNotFound when there is none. Expects ctx.stash.pollId.
  */
 import { type Context, util } from '@aws-appsync/utils';
-import { ErrorType } from '../lib/constants';
-import { failWith, refuse } from '../lib/errors';
-import { pollKey } from '../lib/keys';
-import type { PollItem } from '../lib/poll';
+import { ErrorType } from '../lib/constants.ts';
+import { failWith, refuse } from '../lib/errors.ts';
+import { pollKey } from '../lib/keys.ts';
+import type { PollItem } from '../lib/poll.ts';
 
 export function request(ctx: Context) {
   return {

@@ -3,11 +3,11 @@
  * refuse the vote when the poll is missing, not open, or does not have the option or demographic field.
  */
 import { type Context, util } from '@aws-appsync/utils';
-import { ErrorType, POLL_COPIES } from '../lib/constants';
-import { failWith, refuse } from '../lib/errors';
-import { pollCopyKey, spreadIndex } from '../lib/keys';
-import { type PollItem, pollStatus } from '../lib/poll';
-import { type CheckedVote, demographicInputName } from '../lib/validate';
+import { ErrorType, POLL_COPIES } from '../lib/constants.ts';
+import { failWith, refuse } from '../lib/errors.ts';
+import { pollCopyKey, spreadIndex } from '../lib/keys.ts';
+import { type PollItem, pollStatus } from '../lib/poll.ts';
+import { type CheckedVote, demographicInputName } from '../lib/validate.ts';
 
 export function request(ctx: Context) {
   const vote: CheckedVote = ctx.stash.vote;

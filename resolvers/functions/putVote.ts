@@ -7,11 +7,11 @@
  * a success: that is the duplicate receipt. A different option is a real condition failure: AlreadyVoted.
  */
 import { type Context, util } from '@aws-appsync/utils';
-import type { VoteReceipt } from '../../generated/graphql';
-import { ErrorType, EXPORT_BUCKETS } from '../lib/constants';
-import { failWith, refuse } from '../lib/errors';
-import { spreadIndex, voteKey } from '../lib/keys';
-import type { CheckedVote } from '../lib/validate';
+import type { VoteReceipt } from '../../generated/graphql.ts';
+import { ErrorType, EXPORT_BUCKETS } from '../lib/constants.ts';
+import { failWith, refuse } from '../lib/errors.ts';
+import { spreadIndex, voteKey } from '../lib/keys.ts';
+import type { CheckedVote } from '../lib/validate.ts';
 
 /** A vote as stored in the votes table. */
 interface VoteItem {

@@ -1,5 +1,5 @@
 import { util } from '@aws-appsync/utils';
-import type { ErrorType } from './constants';
+import type { ErrorType } from './constants.ts';
 
 /** One of the contract's error types. */
 export type ContractErrorType = (typeof ErrorType)[keyof typeof ErrorType];

@@ -1,5 +1,5 @@
 import { util } from '@aws-appsync/utils';
-import { ADMIN_GROUP } from './constants';
+import { ADMIN_GROUP } from './constants.ts';
 
 /** The caller's identity as AppSync passes it in ctx.identity, for the modes this API enables. */
 export interface CallerIdentity {

@@ -1,4 +1,4 @@
-import { POLL_COPIES, POLL_SK } from './constants';
+import { POLL_COPIES, POLL_SK } from './constants.ts';
 
 /** The key of a poll's canonical item (the one Query.poll, listPolls and the tally read). */
 export function pollKey(pollId: string): { pk: string; sk: string } {

@@ -1,4 +1,4 @@
-import type { Poll, PollStatus } from '../../generated/graphql';
+import type { Poll, PollStatus } from '../../generated/graphql.ts';
 
 /** A poll as stored: the GraphQL Poll without the derived status, plus the index attributes. */
 export interface PollItem {

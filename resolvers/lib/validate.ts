@@ -1,8 +1,8 @@
 import { util } from '@aws-appsync/utils';
-import type { CastVoteInput, CreatePollInput, DemographicsInput } from '../../generated/graphql';
-import { ErrorType, Limits } from './constants';
-import { refuse } from './errors';
-import type { PollItem } from './poll';
+import type { CastVoteInput, CreatePollInput, DemographicsInput } from '../../generated/graphql.ts';
+import { ErrorType, Limits } from './constants.ts';
+import { refuse } from './errors.ts';
+import type { PollItem } from './poll.ts';
 
 /**
  * Refuses a string whose trimmed length is outside [min, max]. Messages give the length, never the value,

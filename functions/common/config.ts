@@ -1,0 +1,58 @@
+/**
+ * The functions' configuration, read from the environment once, validated, and named in one place.
+ */
+import { ConfigError } from './errors.ts';
+
+/** Everything the functions read from their environment. */
+export interface FunctionConfig {
+  /** The polls table (polls, count shards, checkpoints). */
+  readonly pollsTable: string;
+  /** The votes table. */
+  readonly votesTable: string;
+  /** redis:// or rediss:// (TLS); null runs without the cache (reads then come from the count shards). */
+  readonly redisUrl: string | null;
+  /** The AppSync GraphQL URL the tally publishes to; null publishes nothing. */
+  readonly graphqlUrl: string | null;
+  /** The AWS region, for signing publishResults. */
+  readonly region: string;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) {
+    throw new ConfigError(name, 'is required');
+  }
+  return value;
+}
+
+function optionalUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
+  const value = env[name]?.trim();
+  if (!value) {
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `is not a URL: "${value}"`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${url.protocol}`);
+  }
+  return value;
+}
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example const config = readConfig(process.env);
+ */
+export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
+  return {
+    pollsTable: required(env, 'POLLS_TABLE'),
+    votesTable: required(env, 'VOTES_TABLE'),
+    redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    graphqlUrl: optionalUrl(env, 'GRAPHQL_URL', ['http:', 'https:']),
+    region: env.AWS_REGION?.trim() || 'us-east-1',
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Where results live. DynamoDB's count shards are the truth; Redis holds a derived copy of each poll's
+ * totals, written by compare-and-set on a version (the total, which only grows) and never incremented, so
+ * Redis can be wiped at any moment and a stale writer can never overwrite newer totals.
+ */
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Redis } from 'ioredis';
+import type { PollItem } from '../../resolvers/lib/poll.ts';
+import { sumShards, type Totals } from './counts.ts';
+import { COUNT_PREFIX, pollCacheKey, pollKey, resultsKey } from './keys.ts';
+
+/** Totals as cached, with the instant they were computed. */
+export interface StoredTotals {
+  readonly totals: Totals;
+  readonly updatedAt: string;
+}
+
+/**
+ * Sets the cached totals only when `version` is newer than the stored one. Totals only grow, so the total
+ * vote count orders versions: equal totals are equal counts.
+ */
+const SET_IF_NEWER = `
+local current = redis.call('HGET', KEYS[1], 'version')
+if current and tonumber(current) >= tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'value', ARGV[2])
+return 1
+`;
+
+/** A poll definition cached in Redis this long: closePoll does not pass through the tally. */
+export const POLL_CACHE_SECONDS = 5;
+
+/** Reads and writes results: DynamoDB for the truth, Redis (when there is one) for the copy. */
+export class ResultsStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly pollsTable: string,
+    private readonly redis: Redis | null,
+  ) {}
+
+  /** The sum of a poll's count shards, read strongly consistent. */
+  async totalsFromShards(pollId: string): Promise<Totals> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.pollsTable,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :count)',
+          ExpressionAttributeValues: { ':pk': pollKey(pollId).pk, ':count': COUNT_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return sumShards(items);
+  }
+
+  /** The poll's canonical item, or null. */
+  async pollFromTable(pollId: string): Promise<PollItem | null> {
+    const { Item } = await this.dynamo.send(
+      new GetCommand({ TableName: this.pollsTable, Key: pollKey(pollId) }),
+    );
+    return (Item as PollItem | undefined) ?? null;
+  }
+
+  /** Writes totals to Redis if newer than what is there. Returns whether it wrote. */
+  async cacheTotals(pollId: string, stored: StoredTotals): Promise<boolean> {
+    if (!this.redis) return false;
+    const written = await this.redis.eval(
+      SET_IF_NEWER,
+      1,
+      resultsKey(pollId),
+      String(stored.totals.total),
+      JSON.stringify(stored),
+    );
+    return written === 1;
+  }
+
+  /**
+   * The cached totals and poll definition in one round trip (either may be null: missing, or no Redis).
+   */
+  async cached(pollId: string): Promise<{ totals: StoredTotals | null; poll: PollItem | null }> {
+    if (!this.redis) return { totals: null, poll: null };
+    const [[, totals], [, poll]] = (await this.redis
+      .multi()
+      .hget(resultsKey(pollId), 'value')
+      .get(pollCacheKey(pollId))
+      .exec()) as [[unknown, string | null], [unknown, string | null]];
+    return {
+      totals: totals ? (JSON.parse(totals) as StoredTotals) : null,
+      poll: poll ? (JSON.parse(poll) as PollItem) : null,
+    };
+  }
+
+  /** Caches a poll definition briefly. */
+  async cachePoll(poll: PollItem): Promise<void> {
+    if (!this.redis) return;
+    await this.redis.set(pollCacheKey(poll.id), JSON.stringify(poll), 'EX', POLL_CACHE_SECONDS);
+  }
+}

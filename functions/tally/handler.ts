@@ -1,0 +1,67 @@
+/**
+ * Lambda entry of the tally (DynamoDB stream of the votes table). The event source mapping sets a tumbling
+ * window: only then does Lambda name the stream shard (`shardId`) in the event, and the checkpoints are
+ * per shard. Partial batch failures are reported as Lambda's ReportBatchItemFailures expects.
+ */
+
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { createDocumentClient, createRedis } from '../common/clients.ts';
+import { readConfig } from '../common/config.ts';
+import { FunctionError } from '../common/errors.ts';
+import { observability } from '../common/observability.ts';
+import { createPublisher } from '../common/publisher.ts';
+import { ResultsStore } from '../common/store.ts';
+import { Tally, type TallyDeps } from './tally.ts';
+
+/** The stream event as Lambda delivers it with a tumbling window. */
+export interface TallyEvent {
+  readonly Records: readonly DynamoDBRecord[];
+  readonly shardId?: string;
+}
+
+/** Raised when the event does not name its shard (the mapping lacks a tumbling window). */
+export class MissingShardError extends FunctionError {
+  constructor() {
+    super('the stream event has no shardId: set TumblingWindowInSeconds on the event source mapping');
+  }
+}
+
+/** A handler over the given dependencies (the local endpoint and tests build their own). */
+export function createTallyHandler(deps: TallyDeps): (event: TallyEvent) => Promise<DynamoDBBatchResponse> {
+  const tally = new Tally(deps);
+  return async (event) => {
+    if (!event.shardId) throw new MissingShardError();
+    try {
+      return await tally.handle(event.shardId, event.Records);
+    } finally {
+      deps.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+let cached: ((event: TallyEvent) => Promise<DynamoDBBatchResponse>) | undefined;
+
+/** Builds the production handler once per container, from the environment. */
+function productionHandler(): (event: TallyEvent) => Promise<DynamoDBBatchResponse> {
+  if (!cached) {
+    const config = readConfig(process.env);
+    const dynamo = createDocumentClient({ region: config.region });
+    const { logger, metrics } = observability('tally');
+    cached = createTallyHandler({
+      dynamo,
+      pollsTable: config.pollsTable,
+      store: new ResultsStore(dynamo, config.pollsTable, createRedis(config.redisUrl)),
+      publish: config.graphqlUrl
+        ? createPublisher({ url: config.graphqlUrl, region: config.region, credentials: defaultProvider() })
+        : null,
+      logger,
+      metrics,
+      now: () => new Date().toISOString(),
+    });
+  }
+  return cached;
+}
+
+/** The Lambda handler. */
+export const handler = (event: TallyEvent): Promise<DynamoDBBatchResponse> => productionHandler()(event);

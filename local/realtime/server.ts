@@ -1,0 +1,407 @@
+/**
+ * The real-time (WebSocket) half of the local AppSync endpoint: speaks AppSync's `graphql-ws` dialect over
+ * `ws` sockets that the HTTP server hands over on upgrade, and fans mutation results out to subscriptions.
+ * Authentication, parsing, authorization and rendering belong to the rest of the endpoint and come in
+ * through {@link RealtimeOptions}.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { matchesSubscription } from './filters.ts';
+import {
+  type ClientMessage,
+  ClientMessageType,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_MS,
+  DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  decodeHeader,
+  HEADER_SUBPROTOCOL_PREFIX,
+  REALTIME_SUBPROTOCOL,
+  type RealtimeError,
+  RealtimeErrors,
+  type ServerMessage,
+  ServerMessageType,
+  type StartMessage,
+  serializeMessage,
+  validateMessage,
+} from './protocol.ts';
+
+/** A subscription the endpoint accepted, as the server keeps it. */
+export interface RealtimeSubscription {
+  /** The subscription field, e.g. `onResultsUpdated`. */
+  readonly fieldName: string;
+  /** Its arguments after variables (argument filtering uses the non-null ones). */
+  readonly arguments: Readonly<Record<string, unknown>>;
+  /** Enhanced filter JSON set by the subscription resolver, if any. */
+  readonly filter?: unknown;
+  /** Mutation fields from `@aws_subscribe(mutations: […])`. */
+  readonly mutations: readonly string[];
+  /**
+   * The `payload.data` for this subscriber (the subscriber's selection over the mutation result), or null
+   * to send nothing.
+   */
+  render(mutationResult: Record<string, unknown>): Promise<Record<string, unknown> | null>;
+}
+
+/** The outcome of authenticating a connection's handshake header. */
+export type ConnectionAuthResult =
+  | { readonly ok: true; readonly caller: unknown }
+  | { readonly ok: false; readonly errorType: string; readonly message: string; readonly errorCode?: number };
+
+/** What {@link RealtimeOptions.startSubscription} receives. */
+export interface StartSubscriptionInput {
+  /** The start's own authorization headers (`payload.extensions.authorization`). */
+  readonly header: Record<string, string>;
+  /** The raw JSON string of `{ query, variables, operationName? }` (`payload.data`). */
+  readonly data: string;
+  /** The handshake header of the connection the start arrived on. */
+  readonly connectionHeader: Record<string, string>;
+  /** The caller the connection authenticated as. */
+  readonly connectionCaller: unknown;
+}
+
+/** The outcome of starting a subscription. */
+export type StartSubscriptionResult =
+  | { readonly ok: true; readonly subscription: RealtimeSubscription }
+  | { readonly ok: false; readonly errors: readonly RealtimeError[] };
+
+/** Everything the real-time server needs from the rest of the endpoint. */
+export interface RealtimeOptions {
+  /** Interval between `ka` messages (default 60 000 ms, about what AppSync does). */
+  keepAliveMs?: number;
+  /** `connectionTimeoutMs` announced in `connection_ack` (default 300 000, as AppSync). */
+  connectionTimeoutMs?: number;
+  /** Subscriptions one connection may hold (default 100, as AppSync). */
+  maxSubscriptionsPerConnection?: number;
+  /**
+   * When true, a `start` before `connection_init` is refused. AppSync treats `connection_init` as optional
+   * (the handshake already authenticated the connection), so the default is false.
+   */
+  requireConnectionInit?: boolean;
+  /** Authenticates the handshake header (from `?header=` or the `header-…` subprotocol). */
+  authenticateConnection(header: Record<string, string>): Promise<ConnectionAuthResult>;
+  /**
+   * Authenticates the start's own header, parses and validates the query, checks it is a subscription
+   * with one root field, authorizes it and runs its resolver if any.
+   */
+  startSubscription(input: StartSubscriptionInput): Promise<StartSubscriptionResult>;
+  /** Reports failures that have no client to go to (a render that threw); default: console.warn. */
+  onError?(error: unknown, context: string): void;
+}
+
+/** The real-time server. */
+export interface RealtimeServer {
+  /** Takes over an HTTP upgrade request (route only the real-time path here). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Delivers a mutation result to every live subscription listening to `mutationField` whose argument
+   * and enhanced filters match, each with its own rendering.
+   *
+   * @returns the number of `data` messages sent.
+   */
+  publish(mutationField: string, mutationResult: Record<string, unknown>): Promise<number>;
+  /** Stops timers and terminates every socket. */
+  close(): Promise<void>;
+  /** Open connections. */
+  connectionCount(): number;
+}
+
+interface Connection {
+  readonly socket: WebSocket;
+  readonly header: Record<string, string> | null;
+  auth: Promise<ConnectionAuthResult> | null;
+  initialized: boolean;
+  ready: boolean;
+  refused: boolean;
+  keepAlive: NodeJS.Timeout | null;
+  readonly subscriptions: Map<string, RealtimeSubscription>;
+  /** Incoming messages are handled one at a time, in order. */
+  inbound: Promise<void>;
+  /** Outgoing `data` messages keep publish order. */
+  outbound: Promise<void>;
+}
+
+/**
+ * The connection's authorization header: from a `header-…` subprotocol, else the `header` query parameter;
+ * `{}` when neither is there, null when the one there is not base64 JSON.
+ */
+function handshakeHeader(req: IncomingMessage): Record<string, string> | null {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  const fromProtocol = offered.find((p) => p.startsWith(HEADER_SUBPROTOCOL_PREFIX));
+  if (fromProtocol !== undefined) return decodeHeader(fromProtocol.slice(HEADER_SUBPROTOCOL_PREFIX.length));
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const fromQuery = url.searchParams.get('header');
+  if (fromQuery !== null) return decodeHeader(fromQuery);
+  return {};
+}
+
+/**
+ * Creates the real-time server. It owns no HTTP server: pass upgrade requests for the real-time path to
+ * `handleUpgrade`.
+ *
+ * @param options - timing, limits and the endpoint's authentication and subscription start.
+ * @returns the server.
+ */
+export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
+  const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
+  const maxSubscriptions = options.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+  const reportError =
+    options.onError ??
+    ((error: unknown, context: string) => {
+      console.warn(`[realtime] ${context}:`, error);
+    });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // Choose `graphql-ws`; the `header-…` protocol only carries authorization and is never selected.
+    handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
+  });
+  const connections = new Set<Connection>();
+  let closing = false;
+
+  function send(connection: Connection, message: ServerMessage): boolean {
+    if (connection.socket.readyState !== connection.socket.OPEN) return false;
+    try {
+      connection.socket.send(serializeMessage(message), (error) => {
+        if (error) reportError(error, 'send failed');
+      });
+      return true;
+    } catch (error) {
+      reportError(error, 'send failed');
+      return false;
+    }
+  }
+
+  function sendError(connection: Connection, errors: readonly RealtimeError[], id?: string): void {
+    send(
+      connection,
+      id === undefined
+        ? { type: ServerMessageType.Error, payload: { errors } }
+        : { type: ServerMessageType.Error, id, payload: { errors } },
+    );
+  }
+
+  function dispose(connection: Connection): void {
+    if (connection.keepAlive) clearInterval(connection.keepAlive);
+    connection.keepAlive = null;
+    connection.subscriptions.clear();
+    connections.delete(connection);
+  }
+
+  function authenticate(connection: Connection): Promise<ConnectionAuthResult> {
+    if (connection.auth === null) {
+      const header = connection.header;
+      connection.auth =
+        header === null
+          ? Promise.resolve({
+              ok: false,
+              errorType: 'BadRequestException',
+              message: 'The header of the connection request is not base64-encoded JSON',
+              errorCode: 400,
+            })
+          : options.authenticateConnection(header).catch((error: unknown) => {
+              reportError(error, 'authenticateConnection threw');
+              return {
+                ok: false,
+                errorType: 'InternalFailure',
+                message: 'An internal failure occurred.',
+                errorCode: 500,
+              };
+            });
+    }
+    return connection.auth;
+  }
+
+  /** Refuses the connection as AppSync does: `connection_error`, then the socket is closed. */
+  function refuse(connection: Connection, failure: Extract<ConnectionAuthResult, { ok: false }>): void {
+    if (connection.refused) return;
+    connection.refused = true;
+    const errorCode = failure.errorCode ?? (/unauthori[sz]ed/i.test(failure.errorType) ? 401 : 400);
+    send(connection, {
+      type: ServerMessageType.ConnectionError,
+      payload: { errors: [{ errorType: failure.errorType, message: failure.message, errorCode }] },
+    });
+    connection.socket.close(1000);
+  }
+
+  function becomeReady(connection: Connection): void {
+    if (connection.ready) return;
+    connection.ready = true;
+    send(connection, { type: ServerMessageType.KeepAlive });
+    connection.keepAlive = setInterval(
+      () => send(connection, { type: ServerMessageType.KeepAlive }),
+      keepAliveMs,
+    );
+    connection.keepAlive.unref();
+  }
+
+  async function onConnectionInit(connection: Connection): Promise<void> {
+    const auth = await authenticate(connection);
+    if (!auth.ok) return refuse(connection, auth);
+    connection.initialized = true;
+    send(connection, { type: ServerMessageType.ConnectionAck, payload: { connectionTimeoutMs } });
+    becomeReady(connection);
+  }
+
+  async function onStart(connection: Connection, message: StartMessage): Promise<void> {
+    const { id } = message;
+    if (options.requireConnectionInit && !connection.initialized)
+      return sendError(
+        connection,
+        [RealtimeErrors.badRequest(`"start" message for id ${id} arrived before connection_init`)],
+        id,
+      );
+    const auth = await authenticate(connection);
+    if (!auth.ok) return refuse(connection, auth);
+    if (connection.subscriptions.has(id))
+      return sendError(connection, [RealtimeErrors.duplicatedOperation(id)], id);
+    if (connection.subscriptions.size >= maxSubscriptions)
+      return sendError(connection, [RealtimeErrors.maxSubscriptionsReached(maxSubscriptions)], id);
+
+    let result: StartSubscriptionResult;
+    try {
+      result = await options.startSubscription({
+        header: { ...message.payload.extensions.authorization },
+        data: message.payload.data,
+        connectionHeader: { ...(connection.header ?? {}) },
+        connectionCaller: auth.caller,
+      });
+    } catch (error) {
+      reportError(error, 'startSubscription threw');
+      result = { ok: false, errors: [RealtimeErrors.internalFailure()] };
+    }
+    if (!connections.has(connection)) return;
+    if (!result.ok) return sendError(connection, result.errors, id);
+    connection.subscriptions.set(id, result.subscription);
+    send(connection, { type: ServerMessageType.StartAck, id });
+    becomeReady(connection);
+  }
+
+  function onStop(connection: Connection, id: string): void {
+    connection.subscriptions.delete(id);
+    // Answered even for an id that is not live (stop is idempotent here).
+    send(connection, { type: ServerMessageType.Complete, id });
+  }
+
+  async function onMessage(connection: Connection, raw: unknown): Promise<void> {
+    if (connection.refused) return;
+    const checked = validateMessage(raw);
+    if (!checked.ok) return sendError(connection, [checked.error], checked.id);
+    const message: ClientMessage = checked.message;
+    switch (message.type) {
+      case ClientMessageType.ConnectionInit:
+        return onConnectionInit(connection);
+      case ClientMessageType.Start:
+        return onStart(connection, message);
+      case ClientMessageType.Stop:
+        return onStop(connection, message.id);
+    }
+  }
+
+  function onConnection(socket: WebSocket, req: IncomingMessage): void {
+    const connection: Connection = {
+      socket,
+      header: handshakeHeader(req),
+      auth: null,
+      initialized: false,
+      ready: false,
+      refused: false,
+      keepAlive: null,
+      subscriptions: new Map(),
+      inbound: Promise.resolve(),
+      outbound: Promise.resolve(),
+    };
+    if (closing) {
+      socket.terminate();
+      return;
+    }
+    connections.add(connection);
+    // Authenticate right away so a bad header is answered as soon as the client says anything.
+    void authenticate(connection);
+    socket.on('error', (error) => reportError(error, 'socket error'));
+    socket.on('close', () => dispose(connection));
+    socket.on('message', (data) => {
+      connection.inbound = connection.inbound
+        .then(() => onMessage(connection, data))
+        .catch((error: unknown) => reportError(error, 'message handling failed'));
+    });
+  }
+
+  async function deliver(
+    connection: Connection,
+    id: string,
+    subscription: RealtimeSubscription,
+    mutationResult: Record<string, unknown>,
+  ): Promise<boolean> {
+    let data: Record<string, unknown> | null;
+    try {
+      data = await subscription.render(mutationResult);
+    } catch (error) {
+      reportError(error, `render failed for subscription ${id}`);
+      return false;
+    }
+    // The subscriber may have stopped while its payload was rendered.
+    if (data === null || connection.subscriptions.get(id) !== subscription) return false;
+    return send(connection, { type: ServerMessageType.Data, id, payload: { data } });
+  }
+
+  return {
+    handleUpgrade(req, socket, head) {
+      socket.on('error', () => {});
+      if (closing) {
+        socket.destroy();
+        return;
+      }
+      try {
+        wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+      } catch (error) {
+        reportError(error, 'upgrade failed');
+        socket.destroy();
+      }
+    },
+
+    async publish(mutationField, mutationResult) {
+      const deliveries: Promise<boolean>[] = [];
+      for (const connection of connections) {
+        for (const [id, subscription] of connection.subscriptions) {
+          if (!subscription.mutations.includes(mutationField)) continue;
+          let matches: boolean;
+          try {
+            matches = matchesSubscription(subscription, mutationResult);
+          } catch (error) {
+            reportError(error, `filter failed for subscription ${id}`);
+            continue;
+          }
+          if (!matches) continue;
+          const delivery = connection.outbound.then(() =>
+            deliver(connection, id, subscription, mutationResult),
+          );
+          connection.outbound = delivery.then(
+            () => {},
+            () => {},
+          );
+          deliveries.push(delivery.catch(() => false));
+        }
+      }
+      const sent = await Promise.all(deliveries);
+      return sent.filter(Boolean).length;
+    },
+
+    async close() {
+      closing = true;
+      for (const connection of [...connections]) {
+        connection.socket.terminate();
+        dispose(connection);
+      }
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+
+    connectionCount() {
+      return connections.size;
+    },
+  };
+}

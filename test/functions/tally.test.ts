@@ -1,0 +1,230 @@
+import { once } from 'node:events';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PollResults } from '../../generated/graphql.ts';
+import { callers, type TestApi, testApi } from '../support/api.ts';
+import { pollInput } from '../support/polls.ts';
+import { startTestRedis, type TestRedis } from '../support/redis.ts';
+import { functionsFor, optionCounts, voteRecord } from '../support/tally.ts';
+
+let api: TestApi;
+let redis: TestRedis;
+let fns: ReturnType<typeof functionsFor>;
+const published: PollResults[] = [];
+
+beforeAll(async () => {
+  api = await testApi('tally');
+  redis = await startTestRedis();
+  fns = functionsFor({
+    pollsTable: api.tables.POLLS_TABLE,
+    redisUrl: redis.url,
+    publish: async (results) => {
+      published.push(results);
+    },
+  });
+});
+afterAll(async () => {
+  fns.close();
+  await redis.stop();
+});
+
+const newPoll = async (overrides: Record<string, unknown> = {}) =>
+  (
+    (await api.call('Mutation.createPoll', { input: pollInput(overrides) }, callers.admin)).data as {
+      id: string;
+    }
+  ).id;
+
+/** `count` votes numbered from `first`, options cycling opt1, opt2, opt3. */
+const votes = (pollId: string, first: number, count: number): DynamoDBRecord[] =>
+  Array.from({ length: count }, (_, i) =>
+    voteRecord(first + i, { pollId, optionId: `opt${((first + i) % 3) + 1}` }),
+  );
+
+/** What an independent count of records says each option has. */
+const expected = (records: DynamoDBRecord[]) => {
+  const counts: Record<string, number> = { opt1: 0, opt2: 0, opt3: 0 };
+  for (const record of records) {
+    const option = record.dynamodb?.NewImage?.optionId?.S as string;
+    counts[option] = (counts[option] ?? 0) + 1;
+  }
+  return counts;
+};
+
+describe('the tally', () => {
+  it('counts a batch delivered twice once', async () => {
+    const pollId = await newPoll();
+    const batch = votes(pollId, 1, 30);
+
+    await fns.tally('shard-a', batch);
+    await fns.tally('shard-a', batch);
+
+    const results = await fns.results(pollId);
+    expect(results.totalVotes).toBe(30);
+    expect(optionCounts(results)).toEqual(expected(batch));
+  });
+
+  it('counts exactly when retried batches start earlier and end later than the first attempt', async () => {
+    const pollId = await newPoll();
+    const all = votes(pollId, 1, 40);
+
+    await fns.tally('shard-b', all.slice(0, 10));
+    await fns.tally('shard-b', all.slice(5, 25)); // a retry overlapping what was counted
+    await fns.tally('shard-b', all.slice(0, 40)); // a replay from the start
+    await fns.tally('shard-b', all.slice(20, 30));
+
+    const shards = await fns.store.totalsFromShards(pollId);
+    expect(shards.total).toBe(40);
+    expect(shards.options).toEqual(expected(all));
+  });
+
+  it('keeps one checkpoint per stream shard, so shards of one poll add up', async () => {
+    const pollId = await newPoll();
+    const first = votes(pollId, 1, 10);
+    const second = votes(pollId, 1, 7); // other shard: its sequence numbers overlap the first's
+
+    await fns.tally('shard-c1', first);
+    await fns.tally('shard-c2', second);
+
+    expect((await fns.results(pollId)).totalVotes).toBe(17);
+  });
+
+  it('counts per demographic value and option', async () => {
+    const pollId = await newPoll({ demographicFields: ['REGION'] });
+    const batch = [
+      voteRecord(1, { pollId, optionId: 'opt1', demographics: { REGION: 'EU' } }),
+      voteRecord(2, { pollId, optionId: 'opt1', demographics: { REGION: 'EU' } }),
+      voteRecord(3, { pollId, optionId: 'opt2', demographics: { REGION: 'US#West' } }),
+      voteRecord(4, { pollId, optionId: 'opt2' }),
+    ];
+
+    await fns.tally('shard-d', batch);
+
+    expect((await fns.results(pollId)).demographics).toEqual([
+      { field: 'REGION', value: 'EU', optionId: 'opt1', votes: 2 },
+      { field: 'REGION', value: 'US#West', optionId: 'opt2', votes: 1 },
+    ]);
+  });
+
+  it('does not count votes cast after the poll closed', async () => {
+    const pollId = await newPoll();
+    await fns.tally('shard-e', [voteRecord(1, { pollId, optionId: 'opt1' })]);
+    await api.call('Mutation.closePoll', { id: pollId }, callers.admin);
+
+    await fns.tally('shard-e', [
+      voteRecord(2, { pollId, optionId: 'opt1', castAt: '2999-01-01T00:00:00.000Z' }),
+    ]);
+
+    expect((await fns.store.totalsFromShards(pollId)).total).toBe(1);
+  });
+
+  it('publishes one message per poll per batch, with full totals', async () => {
+    const [a, b] = [await newPoll(), await newPoll()];
+    published.length = 0;
+
+    await fns.tally('shard-f', [...votes(a, 1, 5), ...votes(b, 6, 3)]);
+    await fns.tally('shard-f', votes(a, 9, 2));
+
+    expect(published.map((results) => [results.pollId, results.totalVotes])).toEqual([
+      [a, 5],
+      [b, 3],
+      [a, 7],
+    ]);
+  });
+
+  it('repairs Redis when a batch is redelivered after a crash between the commit and the cache write', async () => {
+    const pollId = await newPoll();
+    await fns.tally('shard-g', votes(pollId, 1, 4));
+    const batch = votes(pollId, 5, 6);
+    // The first delivery commits its counts but dies before touching Redis: a tally without Redis.
+    const crashed = functionsFor({ pollsTable: api.tables.POLLS_TABLE, redisUrl: null });
+    await crashed.tally('shard-g', batch);
+    expect((await fns.results(pollId)).totalVotes).toBe(4); // Redis still holds the totals before the batch
+
+    await fns.tally('shard-g', batch); // Lambda delivers the batch again
+
+    expect((await fns.results(pollId)).totalVotes).toBe(10);
+    expect((await fns.store.totalsFromShards(pollId)).total).toBe(10);
+  });
+
+  it('never lets older totals overwrite newer ones in Redis', async () => {
+    const pollId = await newPoll();
+    const newer = {
+      totals: { options: { opt1: 5 }, demographics: {}, total: 5 },
+      updatedAt: '2026-01-01T00:00:05Z',
+    };
+    const older = {
+      totals: { options: { opt1: 3 }, demographics: {}, total: 3 },
+      updatedAt: '2026-01-01T00:00:03Z',
+    };
+
+    expect(await fns.store.cacheTotals(pollId, newer)).toBe(true);
+    expect(await fns.store.cacheTotals(pollId, older)).toBe(false);
+
+    expect((await fns.store.cached(pollId)).totals).toEqual(newer);
+  });
+
+  it('loses nothing when Redis is flushed at any point', async () => {
+    const pollId = await newPoll();
+    const all = votes(pollId, 1, 60);
+
+    for (let i = 0; i < 6; i++) {
+      await fns.tally('shard-h', all.slice(i * 10, i * 10 + 10));
+      await fns.redis?.flushall();
+      expect((await fns.results(pollId)).totalVotes).toBe((i + 1) * 10);
+    }
+    expect(optionCounts(await fns.results(pollId))).toEqual(expected(all));
+  });
+
+  it('answers from DynamoDB while Redis is down, and Redis is exact again one batch after it returns', async () => {
+    const pollId = await newPoll();
+    const all = votes(pollId, 1, 30);
+    await fns.tally('shard-i', all.slice(0, 10));
+
+    await redis.kill();
+    await fns.tally('shard-i', all.slice(10, 20));
+    const whileDown = await fns.results(pollId);
+    await redis.restart();
+    await once(fns.redis as Redis, 'ready'); // the functions' client reconnects on its own
+    await fns.tally('shard-i', all.slice(20, 30));
+    const cached = await fns.store.cached(pollId);
+
+    expect(whileDown.totalVotes).toBe(20);
+    expect(cached.totals?.totals.total).toBe(30);
+    expect(cached.totals?.totals.options).toEqual(expected(all));
+  });
+});
+
+describe('the results function', () => {
+  it('returns every option of the poll, with zero for options nobody chose', async () => {
+    const pollId = await newPoll();
+
+    const results = await fns.results(pollId);
+
+    expect(results).toMatchObject({
+      pollId,
+      status: 'OPEN',
+      totalVotes: 0,
+      options: [
+        { optionId: 'opt1', label: 'Red', votes: 0 },
+        { optionId: 'opt2', label: 'Green', votes: 0 },
+        { optionId: 'opt3', label: 'Blue', votes: 0 },
+      ],
+      demographics: [],
+    });
+  });
+
+  it('hides results of an AFTER_CLOSE poll from voters until it closes, but not from admins', async () => {
+    const pollId = await newPoll({ resultsVisibility: 'AFTER_CLOSE' });
+
+    await expect(fns.results(pollId)).rejects.toThrow('ResultsHidden');
+    await expect(fns.results(pollId, true)).resolves.toMatchObject({ pollId });
+  });
+
+  it('returns null for an unknown poll', async () => {
+    const dynamoOnly = functionsFor({ pollsTable: api.tables.POLLS_TABLE, redisUrl: null });
+
+    expect(await dynamoOnly.results('no-such-poll')).toBeNull();
+  });
+});

@@ -1,0 +1,84 @@
+/** Building the tally and results functions over a test's tables and Redis, and stream records by hand. */
+
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { inject } from 'vitest';
+import { createDocumentClient, createRedis } from '../../functions/common/clients.ts';
+import { observability } from '../../functions/common/observability.ts';
+import type { Publish } from '../../functions/common/publisher.ts';
+import { ResultsStore } from '../../functions/common/store.ts';
+import { createResultsHandler } from '../../functions/results/handler.ts';
+import { createTallyHandler, type TallyEvent } from '../../functions/tally/handler.ts';
+import type { PollResults } from '../../generated/graphql.ts';
+
+/** A vote as the stream carries it. */
+export interface VoteImage {
+  pollId: string;
+  optionId: string;
+  castAt?: string;
+  demographics?: Record<string, string>;
+  voter?: string;
+}
+
+/** A stream record of a vote insert, with sequence number `n` (wide, like DynamoDB's). */
+export function voteRecord(n: number, vote: VoteImage): DynamoDBRecord {
+  const sequence = (10n ** 20n + BigInt(n)).toString();
+  const item = {
+    pk: `VOTE#${vote.pollId}#${vote.voter ?? `device:v${n}`}`,
+    voteId: `vote-${n}`,
+    pollId: vote.pollId,
+    optionId: vote.optionId,
+    castAt: vote.castAt ?? new Date().toISOString(),
+    exportBucket: `${vote.pollId}#00`,
+    ...(vote.demographics ? { demographics: vote.demographics } : {}),
+  };
+  return {
+    eventID: `event-${n}`,
+    eventName: 'INSERT',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'local',
+    dynamodb: {
+      Keys: marshall({ pk: item.pk }) as never,
+      NewImage: marshall(item) as never,
+      SequenceNumber: sequence,
+      SizeBytes: 100,
+      StreamViewType: 'NEW_IMAGE',
+    },
+  };
+}
+
+/** The tally and results functions as deployed, but on the test's tables, Redis and publish recorder. */
+export function functionsFor(options: { pollsTable: string; redisUrl: string | null; publish?: Publish }) {
+  const dynamo = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
+  const redis = createRedis(options.redisUrl);
+  const store = new ResultsStore(dynamo, options.pollsTable, redis);
+  const { logger, metrics } = observability('test');
+  const now = () => new Date().toISOString();
+  const tally = createTallyHandler({
+    dynamo,
+    pollsTable: options.pollsTable,
+    store,
+    publish: options.publish ?? null,
+    logger,
+    metrics,
+    now,
+  });
+  const results = createResultsHandler({ store, logger, metrics, now });
+  return {
+    store,
+    redis,
+    tally: (shardId: string, records: DynamoDBRecord[]) => tally({ shardId, Records: records } as TallyEvent),
+    results: async (pollId: string, isAdmin = false) => {
+      const reply = await results({ pollId, isAdmin });
+      if ('error' in reply) throw new Error(`${reply.error.type}: ${reply.error.message}`);
+      return reply.results as PollResults;
+    },
+    close: () => redis?.disconnect(),
+  };
+}
+
+/** Option vote counts of results, by option id. */
+export function optionCounts(results: PollResults): Record<string, number> {
+  return Object.fromEntries(results.options.map((option) => [option.optionId, option.votes]));
+}
