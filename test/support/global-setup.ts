@@ -13,6 +13,7 @@ import './provided-context.ts';
  * @param project - the test project to provide values to.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Tests load the bundles exactly as the endpoint and the CDK app do, so build them from the sources now.
   await buildResolvers();
 

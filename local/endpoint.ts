@@ -1,0 +1,271 @@
+/**
+ * The local AppSync endpoint: DynamoDB Local with the stack's tables, Redis, the resolver bundles, the
+ * functions, and one port serving GraphQL over HTTP and the real-time protocol over ws:// and wss://.
+ * `npm start` runs it; the end-to-end tests start it the same way.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient, createRedis } from '../functions/common/clients.ts';
+import { observability } from '../functions/common/observability.ts';
+import { createPublisher } from '../functions/common/publisher.ts';
+import { ResultsStore } from '../functions/common/store.ts';
+import { createResultsHandler } from '../functions/results/handler.ts';
+import type { ResultsRequest } from '../functions/results/results.ts';
+import { createTallyHandler } from '../functions/tally/handler.ts';
+import { buildResolvers } from '../infra/resolver-bundle.ts';
+import { TABLES } from '../infra/tables.ts';
+import { createFieldExecutor, loadResolvers } from './api/resolvers.ts';
+import { authenticate, authenticateRealtime } from './auth/authenticate.ts';
+import { signUserPoolToken } from './auth/jwt.ts';
+import { loadOrCreateAuthSettings } from './auth/settings.ts';
+import type { AuthSettings } from './auth/types.ts';
+import { createDynamoDbDataSource } from './datasources/dynamodb.ts';
+import { createLambdaDataSource } from './datasources/lambda.ts';
+import { createNoneDataSource } from './datasources/none.ts';
+import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
+import { createTables } from './dynamodb/tables.ts';
+import { type AmplifyOutputs, amplifyOutputs, writeAmplifyOutputs } from './outputs.ts';
+import { createRealtimeServer } from './realtime/server.ts';
+import { resolveRedis } from './redis-server.ts';
+import { loadProjectSchema } from './schema/load.ts';
+import { createGraphQLService } from './server/graphql.ts';
+import { createHttpServer } from './server/http.ts';
+import { explorerPage, landingPage } from './server/pages.ts';
+import { createSubscriptionStarter } from './server/subscriptions.ts';
+import { loadOrCreateCertificate } from './server/tls.ts';
+import { startTally } from './tally.ts';
+
+/** How to run the endpoint. */
+export interface EndpointConfig {
+  /** The port for HTTP, TLS, ws:// and wss:// (0 picks a free one). */
+  readonly port: number;
+  /** Where keys, the certificate and credentials are kept (created if missing). */
+  readonly stateDir: string;
+  /** Where to write amplify_outputs.json, or null not to write it. */
+  readonly outputsPath: string | null;
+  /** A folder to persist DynamoDB Local in, or null for in memory. */
+  readonly dynamoDbPath: string | null;
+  /** The environment Redis is resolved from (REDIS_URL). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Where progress lines go. */
+  readonly log: (line: string) => void;
+}
+
+/** A running endpoint. */
+export interface RunningEndpoint {
+  readonly graphqlUrl: string;
+  readonly realtimeUrl: string;
+  readonly port: number;
+  readonly settings: AuthSettings;
+  readonly outputs: AmplifyOutputs;
+  /** The certificate the TLS side presents (to trust in clients). */
+  readonly certificatePath: string;
+  /** Stops everything the endpoint started, in reverse order. */
+  stop(): Promise<void>;
+}
+
+/** A port already taken: named so `npm start` can print the fix. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(
+      `port ${port} is already in use: stop what uses it, or start on another port with PORT=<port> npm start`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+/** The region the local API reports. */
+const REGION = 'us-east-1';
+
+/** Starts the endpoint, logging one line per step. Whatever started is stopped again if a step fails. */
+export async function startEndpoint(config: EndpointConfig): Promise<RunningEndpoint> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((error: Error) => config.log(`while stopping: ${error.message}`));
+    }
+  };
+  try {
+    return await start(config, stops, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function start(
+  config: EndpointConfig,
+  stops: (() => Promise<void>)[],
+  stopAll: () => Promise<void>,
+): Promise<RunningEndpoint> {
+  const { log } = config;
+  const stateDir = resolve(config.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+
+  const dynamo = await startDynamoDbLocal(config.dynamoDbPath ? { dbPath: config.dynamoDbPath } : {});
+  stops.push(() => dynamo.stop());
+  log(
+    `DynamoDB Local    ${dynamo.endpoint} (${config.dynamoDbPath ? `persisted in ${config.dynamoDbPath}` : 'in memory'})`,
+  );
+
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  stops.push(async () => client.destroy());
+  const tableNames = Object.fromEntries(TABLES.map((table) => [table.envVar, table.id]));
+  await createTables(client, TABLES, tableNames);
+  log(`tables            ${Object.values(tableNames).join(', ')} (from infra/tables.ts)`);
+
+  const redis = await resolveRedis(config.env);
+  stops.push(() => redis.stop());
+  if (redis.url) {
+    log(
+      `Redis             ${redis.url} (${redis.source === 'private' ? 'private redis-server' : 'REDIS_URL'})`,
+    );
+  } else {
+    log('Redis             NONE: no REDIS_URL and no redis-server on the PATH.');
+    log('                  !!! Running WITHOUT the results cache: pollResults reads the count shards. !!!');
+  }
+
+  const bundles = await buildResolvers();
+  log(`resolvers         ${bundles.length} bundles in dist/resolvers`);
+
+  const settings = loadOrCreateAuthSettings(stateDir);
+  const certificate = await loadOrCreateCertificate(stateDir);
+  log(`credentials       ${join(stateDir, 'auth-settings.json')}, certificate ${certificate.certPath}`);
+
+  const schema = loadProjectSchema();
+  const documents = createDocumentClient({ region: REGION, endpoint: dynamo.endpoint });
+  const cache = createRedis(redis.url);
+  stops.push(async () => cache?.disconnect());
+  const store = new ResultsStore(documents, tableNames.POLLS_TABLE as string, cache);
+  const results = createResultsHandler({
+    store,
+    ...observability('results'),
+    now: () => new Date().toISOString(),
+  });
+
+  const executor = createFieldExecutor({
+    resolvers: loadResolvers(),
+    dataSources: {
+      polls: createDynamoDbDataSource({ client, tableName: tableNames.POLLS_TABLE as string }),
+      votes: createDynamoDbDataSource({ client, tableName: tableNames.VOTES_TABLE as string }),
+      results: createLambdaDataSource((event) => results(event as ResultsRequest)),
+      none: createNoneDataSource(),
+    },
+    env: tableNames,
+  });
+
+  let realtime: ReturnType<typeof createRealtimeServer> | null = null;
+  const graphql = createGraphQLService({
+    schema,
+    executor,
+    onMutation: (field, result) => {
+      realtime
+        ?.publish(field, result)
+        .catch((error: Error) => log(`publish to subscribers failed: ${error.message}`));
+    },
+  });
+  realtime = createRealtimeServer({
+    authenticateConnection: async (header) => {
+      const outcome = await authenticateRealtime(header, settings, 'connect');
+      return outcome.ok
+        ? { ok: true, caller: outcome.caller }
+        : { ok: false, errorType: outcome.errorType, message: outcome.message, errorCode: outcome.status };
+    },
+    startSubscription: createSubscriptionStarter({ schema, graphql, settings }),
+  });
+  stops.push(() => (realtime as NonNullable<typeof realtime>).close());
+
+  let info = { graphqlUrl: '', realtimeUrl: '', adminToken: '' };
+  const server = createHttpServer({
+    certificate,
+    graphql,
+    authenticate: (request) => authenticate(request, settings),
+    upgradeRealtime: (request, socket, head) => realtime?.handleUpgrade(request, socket, head),
+    pages: {
+      '/': () => landingPage({ ...info, ...pageInfo() }),
+      '/explorer': () => explorerPage({ ...info, ...pageInfo() }),
+    },
+  });
+  const pageInfo = () => ({
+    apiKey: settings.apiKey.value,
+    dynamo: dynamo.endpoint,
+    redis: redis.url ?? 'none (results read from DynamoDB)',
+    outputsPath: config.outputsPath ?? '(not written)',
+  });
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      rejectListen(error.code === 'EADDRINUSE' ? new PortInUseError(config.port) : error),
+    );
+    server.listen(config.port, '127.0.0.1', () => resolveListen());
+  });
+  stops.push(
+    () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        // Keep-alive HTTP sockets would hold close() open; the real-time sockets are already gone.
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        setTimeout(resolveClose, 1000).unref();
+      }),
+  );
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const graphqlUrl = `http://localhost:${port}/graphql`;
+  const realtimeUrl = `ws://localhost:${port}/graphql/realtime`;
+  const adminToken = signUserPoolToken(settings, {
+    sub: 'local-admin',
+    username: 'local-admin',
+    groups: ['admins'],
+    expiresInSeconds: 30 * 86_400,
+  });
+  info = { graphqlUrl, realtimeUrl, adminToken };
+  log(`GraphQL           ${graphqlUrl}  (also https://)`);
+  log(`real-time         ${realtimeUrl}  (also wss://)`);
+
+  const tally = startTally({
+    dynamoEndpoint: dynamo.endpoint,
+    region: REGION,
+    votesTable: tableNames.VOTES_TABLE as string,
+    pollsTable: tableNames.POLLS_TABLE as string,
+    store,
+    documents,
+    publish: createPublisher({
+      url: graphqlUrl,
+      region: settings.iam.region,
+      credentials: async () => ({
+        accessKeyId: settings.iam.accessKeyId,
+        secretAccessKey: settings.iam.secretAccessKey,
+      }),
+    }),
+    createHandler: createTallyHandler,
+    log,
+  });
+  stops.push(() => tally.stop());
+  log('tally             consuming the votes stream (batch 100, bisect on error, partial batch failures)');
+
+  const outputs = amplifyOutputs({
+    url: graphqlUrl,
+    region: settings.iam.region,
+    apiKey: settings.apiKey.value,
+    custom: { local: { adminToken, realtimeUrl, certificate: certificate.certPath } },
+  });
+  if (config.outputsPath) {
+    writeAmplifyOutputs(config.outputsPath, outputs);
+    log(`Amplify outputs   ${config.outputsPath}`);
+  }
+  log(`ready             open http://localhost:${port}/ for the explorer; Ctrl-C stops everything`);
+
+  return {
+    graphqlUrl,
+    realtimeUrl,
+    port,
+    settings,
+    outputs,
+    certificatePath: certificate.certPath,
+    stop: stopAll,
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Hands one batch of a shard to the handler the way Lambda's stream event source mapping does on errors:
+ * retries, bisection ("BisectBatchOnFunctionError"), partial batch responses ("ReportBatchItemFailures") and
+ * discarding after "MaximumRetryAttempts". Records are only ever completed front to back, so a retry can
+ * neither skip nor reorder records of the shard.
+ */
+import type { DynamoDBStreamRecord } from './records.ts';
+import { sleep } from './timing.ts';
+
+/** What a handler may return: Lambda's partial batch response (and, with a tumbling window, its state). */
+export interface StreamHandlerResult {
+  batchItemFailures?: { itemIdentifier: string }[];
+  /** With a tumbling window: the state handed to the next invocation of the same window. */
+  state?: Record<string, string>;
+}
+
+/**
+ * The event of one invocation. Only `Records` is there unless the mapping has a tumbling window, in which
+ * case Lambda adds the window, its state and the shard ("Using AWS Lambda with Amazon DynamoDB", tumbling
+ * windows).
+ */
+export interface DynamoDBStreamEvent {
+  Records: DynamoDBStreamRecord[];
+  window?: { start: string; end: string };
+  state?: Record<string, string>;
+  shardId?: string;
+  eventSourceARN?: string;
+  isFinalInvokeForWindow?: boolean;
+  isWindowTerminatedEarly?: boolean;
+}
+
+/** A Lambda-style handler for DynamoDB stream events. */
+export type DynamoDBStreamHandler = (
+  event: DynamoDBStreamEvent,
+  // biome-ignore lint/suspicious/noConfusingVoidType: an async handler that returns nothing must fit, as in Lambda.
+) => Promise<StreamHandlerResult | void>;
+
+/** Where errors and discarded records of a shard are reported. */
+export interface DeliveryReporting {
+  onError(error: unknown, context: { shardId: string; attempt: number }): void;
+  onDiscard(records: DynamoDBStreamRecord[], reason: string): void;
+}
+
+/** The retry settings and collaborators {@link deliverBatch} needs. */
+export interface DeliverySettings extends DeliveryReporting {
+  readonly shardId: string;
+  readonly handler: DynamoDBStreamHandler;
+  readonly bisectBatchOnFunctionError: boolean;
+  /** -1 retries until the mapping stops, as Lambda retries until the record expires. */
+  readonly maximumRetryAttempts: number;
+  readonly reportBatchItemFailures: boolean;
+  readonly retryBackoffMs: (attempt: number) => number;
+  readonly signal: AbortSignal;
+  /** Adds the tumbling-window fields to an event and keeps the state the handler returns; absent without a window. */
+  readonly window?: {
+    decorate(event: DynamoDBStreamEvent): DynamoDBStreamEvent;
+    keep(result: StreamHandlerResult | undefined): void;
+  };
+}
+
+/** The condition Lambda names in its on-failure destination record when retries ran out. */
+export const RETRIES_EXHAUSTED = 'RetryAttemptsExhausted';
+
+type Outcome =
+  | { readonly kind: 'success' }
+  | { readonly kind: 'partial'; readonly firstFailed: number }
+  | { readonly kind: 'failure'; readonly error: unknown };
+
+/** A contiguous run of the batch still to deliver, with the retries it has used. */
+interface Segment {
+  start: number;
+  end: number;
+  retries: number;
+}
+
+/**
+ * Delivers a batch until every record has been handled successfully or discarded, or the mapping stops.
+ *
+ * @param batch - records of one shard, in sequence order.
+ * @param settings - retry behaviour, handler and reporting.
+ * @returns how many leading records of the batch are done (all of them unless the mapping stopped).
+ */
+export async function deliverBatch(
+  batch: readonly DynamoDBStreamRecord[],
+  settings: DeliverySettings,
+): Promise<number> {
+  const segments: Segment[] = [{ start: 0, end: batch.length, retries: 0 }];
+  let done = 0;
+  let consecutiveFailures = 0;
+  while (segments.length > 0 && !settings.signal.aborted) {
+    const segment = segments[0]!;
+    const records = batch.slice(segment.start, segment.end);
+    const outcome = await invoke(records, settings);
+    if (outcome.kind === 'success') {
+      segments.shift();
+      done = segment.end;
+      consecutiveFailures = 0;
+      continue;
+    }
+    consecutiveFailures += 1;
+    if (outcome.kind === 'partial') {
+      // Partial batch response: records before the lowest failed sequence number are checkpointed, and only
+      // the rest is retried (no bisection: the function did not fail).
+      segment.start += outcome.firstFailed;
+      done = segment.start;
+    } else {
+      settings.onError(outcome.error, { shardId: settings.shardId, attempt: segment.retries + 1 });
+      if (settings.bisectBatchOnFunctionError && segment.end - segment.start > 1) {
+        // BisectBatchOnFunctionError: split in two and retry each half; splitting does not use up a retry.
+        const middle = segment.start + Math.ceil((segment.end - segment.start) / 2);
+        segments.splice(
+          0,
+          1,
+          { start: segment.start, end: middle, retries: segment.retries },
+          { start: middle, end: segment.end, retries: segment.retries },
+        );
+        if (!(await sleep(settings.retryBackoffMs(consecutiveFailures), settings.signal))) break;
+        continue;
+      }
+    }
+    if (settings.maximumRetryAttempts !== -1 && segment.retries >= settings.maximumRetryAttempts) {
+      // MaximumRetryAttempts reached: the records go to the on-failure destination and the shard moves on.
+      settings.onDiscard(batch.slice(segment.start, segment.end), RETRIES_EXHAUSTED);
+      segments.shift();
+      done = segment.end;
+      continue;
+    }
+    segment.retries += 1;
+    if (!(await sleep(settings.retryBackoffMs(consecutiveFailures), settings.signal))) break;
+  }
+  return done;
+}
+
+/** Calls the handler with a fresh copy of the records, as each Lambda invocation gets its own event. */
+async function invoke(
+  records: readonly DynamoDBStreamRecord[],
+  settings: DeliverySettings,
+): Promise<Outcome> {
+  let result: unknown;
+  try {
+    const event: DynamoDBStreamEvent = { Records: structuredClone([...records]) };
+    result = await settings.handler(settings.window ? settings.window.decorate(event) : event);
+  } catch (error) {
+    return { kind: 'failure', error };
+  }
+  // With a tumbling window, Lambda carries the returned state to the next invocation of the window.
+  settings.window?.keep(
+    typeof result === 'object' && result !== null ? (result as StreamHandlerResult) : undefined,
+  );
+  return settings.reportBatchItemFailures ? interpret(result, records) : { kind: 'success' };
+}
+
+/** Reads a partial batch response as "Configuring partial batch response with DynamoDB and Lambda" states. */
+function interpret(result: unknown, records: readonly DynamoDBStreamRecord[]): Outcome {
+  if (typeof result !== 'object' || result === null) return { kind: 'success' };
+  const failures = (result as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return { kind: 'success' };
+  if (!Array.isArray(failures)) {
+    return { kind: 'failure', error: new Error('The handler returned batchItemFailures that is not a list') };
+  }
+  let firstFailed = Number.POSITIVE_INFINITY;
+  for (const failure of failures) {
+    const identifier: unknown = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    const index =
+      typeof identifier === 'string' && identifier !== ''
+        ? records.findIndex((record) => record.dynamodb.SequenceNumber === identifier)
+        : -1;
+    // An empty, null or unknown itemIdentifier makes Lambda treat the whole batch as failed.
+    if (index === -1) {
+      return {
+        kind: 'failure',
+        error: new Error(`The handler returned an invalid itemIdentifier ${JSON.stringify(identifier)}`),
+      };
+    }
+    firstFailed = Math.min(firstFailed, index);
+  }
+  return failures.length === 0 ? { kind: 'success' } : { kind: 'partial', firstFailed };
+}

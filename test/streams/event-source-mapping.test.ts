@@ -1,0 +1,473 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { TallyEvent } from '../../functions/tally/handler.ts';
+import {
+  type DynamoDBStreamEvent,
+  type DynamoDBStreamHandler,
+  type DynamoDBStreamRecord,
+  type EventSourceMapping,
+  type EventSourceMappingOptions,
+  startEventSourceMapping,
+} from '../../local/streams/event-source-mapping.ts';
+import { dynamoClient } from '../support/dynamo.ts';
+import {
+  deleteItem,
+  freshVotesTable,
+  pkOf,
+  putItems,
+  recordingHandler,
+  streamArnOf,
+  streamsClient,
+  updateItem,
+} from './support.ts';
+
+const keys = (prefix: string, count: number): string[] =>
+  Array.from({ length: count }, (_, index) => `${prefix}${index}`);
+
+describe('startEventSourceMapping', () => {
+  let dynamo: DynamoDBClient;
+  let streams: DynamoDBStreamsClient;
+  const running: EventSourceMapping[] = [];
+
+  beforeAll(() => {
+    dynamo = dynamoClient();
+    streams = streamsClient();
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((mapping) => mapping.stop()));
+  });
+
+  afterAll(() => {
+    dynamo.destroy();
+    streams.destroy();
+  });
+
+  /** Starts a mapping that retries at once and keeps the handler errors the tests provoke quiet. */
+  function start(
+    tableName: string,
+    options: Pick<EventSourceMappingOptions, 'handler'> & Partial<EventSourceMappingOptions>,
+  ): EventSourceMapping {
+    const mapping = startEventSourceMapping({
+      streamsClient: streams,
+      dynamoClient: dynamo,
+      tableName,
+      retryBackoffMs: () => 0,
+      onError: () => {},
+      ...options,
+    });
+    running.push(mapping);
+    return mapping;
+  }
+
+  describe('delivery', () => {
+    it('delivers records in write order with the shape of a Lambda DynamoDB event', async () => {
+      const table = await freshVotesTable(dynamo);
+      const written = keys('VOTE#', 5);
+      await putItems(dynamo, table, written);
+      const recorder = recordingHandler();
+      const before = Date.now() / 1000;
+
+      const mapping = start(table, { handler: recorder.handler });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall().flat()).toEqual(written);
+      const records = recorder.calls.flat();
+      const first = records[0]!;
+      expect(first).toEqual({
+        eventID: expect.any(String),
+        eventName: 'INSERT',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: expect.any(String),
+        dynamodb: {
+          ApproximateCreationDateTime: expect.any(Number),
+          Keys: { pk: { S: 'VOTE#0' } },
+          NewImage: { pk: { S: 'VOTE#0' }, choice: { S: 'a' } },
+          SequenceNumber: expect.stringMatching(/^\d+$/),
+          SizeBytes: expect.any(Number),
+          StreamViewType: 'NEW_IMAGE',
+        },
+        eventSourceARN: await streamArnOf(dynamo, table),
+      });
+      // DynamoDB Local rounds the creation time down to the minute.
+      expect(first.dynamodb.ApproximateCreationDateTime).toBeGreaterThan(before - 61);
+      expect(first.dynamodb.ApproximateCreationDateTime).toBeLessThanOrEqual(Date.now() / 1000);
+      const sequence = records.map((record) => BigInt(record.dynamodb.SequenceNumber));
+      expect(sequence).toEqual([...sequence].sort((a, b) => (a < b ? -1 : 1)));
+    });
+
+    it('delivers MODIFY and REMOVE records as well as INSERT', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1']);
+      await updateItem(dynamo, table, 'VOTE#1');
+      await deleteItem(dynamo, table, 'VOTE#1');
+      const recorder = recordingHandler();
+
+      const mapping = start(table, { handler: recorder.handler });
+      await mapping.idle();
+
+      const records = recorder.calls.flat();
+      expect(records.map((record) => record.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
+      expect(records[1]?.dynamodb.NewImage).toEqual({ pk: { S: 'VOTE#1' }, choice: { S: 'b' } });
+      expect(records[2]?.dynamodb.NewImage).toBeUndefined();
+      expect(records[2]?.dynamodb.Keys).toEqual({ pk: { S: 'VOTE#1' } });
+    });
+
+    it('delivers records written while it runs', async () => {
+      const table = await freshVotesTable(dynamo);
+      const recorder = recordingHandler();
+      const mapping = start(table, { handler: recorder.handler });
+      await mapping.idle();
+
+      await putItems(dynamo, table, ['VOTE#a', 'VOTE#b']);
+      await mapping.idle();
+      await putItems(dynamo, table, ['VOTE#c']);
+      await mapping.idle();
+
+      expect(recorder.keysPerCall().flat()).toEqual(['VOTE#a', 'VOTE#b', 'VOTE#c']);
+    });
+
+    it('starts after the records already in the stream when the starting position is LATEST', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#old']);
+      const recorder = recordingHandler();
+      const mapping = start(table, { handler: recorder.handler, startingPosition: 'LATEST' });
+      await mapping.idle();
+
+      await putItems(dynamo, table, ['VOTE#new']);
+      await mapping.idle();
+
+      expect(recorder.keysPerCall().flat()).toEqual(['VOTE#new']);
+    });
+
+    it('never puts more than batchSize records in one event', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, keys('VOTE#', 7));
+      const recorder = recordingHandler();
+
+      const mapping = start(table, { handler: recorder.handler, batchSize: 3 });
+      await mapping.idle();
+
+      expect(recorder.calls.map((records) => records.length)).toEqual([3, 3, 1]);
+      expect(recorder.keysPerCall().flat()).toEqual(keys('VOTE#', 7));
+    });
+
+    it('gathers records written within the batching window into one event', async () => {
+      const table = await freshVotesTable(dynamo);
+      const recorder = recordingHandler();
+      const mapping = start(table, {
+        handler: recorder.handler,
+        maximumBatchingWindowMs: 1_000,
+        pollIntervalMs: 0,
+      });
+      await mapping.idle();
+
+      await putItems(dynamo, table, keys('VOTE#', 3));
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()).toEqual([keys('VOTE#', 3)]);
+    });
+  });
+
+  describe('tumbling window', () => {
+    it('adds the shard, the window and the state returned by the previous call of the window', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, keys('VOTE#', 3));
+      const events: DynamoDBStreamEvent[] = [];
+      const handler = async (event: DynamoDBStreamEvent) => {
+        events.push(event);
+        return { state: { counted: String(Number(event.state?.counted ?? 0) + event.Records.length) } };
+      };
+
+      const mapping = start(table, { handler, batchSize: 1, tumblingWindowInSeconds: 900 });
+      await mapping.idle();
+
+      expect(events[0]).toMatchObject({
+        window: { start: expect.any(String), end: expect.any(String) },
+        state: {},
+        shardId: expect.stringMatching(/^shardId-/),
+        eventSourceARN: await streamArnOf(dynamo, table),
+        isFinalInvokeForWindow: false,
+        isWindowTerminatedEarly: false,
+      });
+      // Each window starts with an empty state (a 900 s window boundary may fall within the test).
+      let counted = 0;
+      const expected = events.map((event, index) => {
+        if (event.window?.start !== events[index - 1]?.window?.start) counted = 0;
+        const state = counted === 0 ? {} : { counted: String(counted) };
+        counted += event.Records.length;
+        return state;
+      });
+      expect(events.map((event) => event.state)).toEqual(expected);
+    });
+
+    it("accepts the tally function's handler signature", () => {
+      expectTypeOf<(event: TallyEvent) => Promise<DynamoDBBatchResponse>>().toExtend<DynamoDBStreamHandler>();
+    });
+  });
+
+  describe('filtering', () => {
+    it('drops records that match no filter pattern and moves past them', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1', 'POLL#1', 'VOTE#2']);
+      await updateItem(dynamo, table, 'VOTE#1');
+      await putItems(dynamo, table, ['VOTE#3', 'OTHER#1']);
+      const recorder = recordingHandler();
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        filterPatterns: [
+          { eventName: ['INSERT'], dynamodb: { NewImage: { pk: { S: [{ prefix: 'VOTE#' }] } } } },
+        ],
+      });
+      await mapping.idle();
+
+      const records = recorder.calls.flat();
+      expect(records.map(pkOf)).toEqual(['VOTE#1', 'VOTE#2', 'VOTE#3']);
+      expect(records.every((record) => record.eventName === 'INSERT')).toBe(true);
+    });
+
+    it('accepts patterns as the JSON strings of FilterCriteria', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1', 'POLL#1']);
+      const recorder = recordingHandler();
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        filterPatterns: [JSON.stringify({ dynamodb: { Keys: { pk: { S: ['POLL#1'] } } } })],
+      });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall().flat()).toEqual(['POLL#1']);
+    });
+
+    it('refuses an invalid filter pattern when starting', () => {
+      expect(() =>
+        startEventSourceMapping({
+          streamsClient: streams,
+          dynamoClient: dynamo,
+          tableName: 'unused',
+          handler: async () => {},
+          filterPatterns: [{ eventName: [{ 'starts-with': 'I' }] }],
+        }),
+      ).toThrow(/unsupported operator/);
+    });
+  });
+
+  describe('errors', () => {
+    it('hands the same records again after the handler throws, and loses none', async () => {
+      const table = await freshVotesTable(dynamo);
+      const written = keys('VOTE#', 4);
+      await putItems(dynamo, table, written);
+      const succeeded: DynamoDBStreamRecord[] = [];
+      const recorder = recordingHandler((records, call) => {
+        if (call === 1) throw new Error('temporary failure');
+        succeeded.push(...records);
+        return undefined;
+      });
+
+      const mapping = start(table, { handler: recorder.handler, bisectBatchOnFunctionError: false });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()[1]).toEqual(recorder.keysPerCall()[0]);
+      expect(recorder.calls[1]?.map((record) => record.eventID)).toEqual(
+        recorder.calls[0]?.map((record) => record.eventID),
+      );
+      expect(succeeded.map(pkOf)).toEqual(written);
+    });
+
+    it('reports handler errors to onError with the attempt number', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1']);
+      const errors: { message: string; attempt: number }[] = [];
+      const recorder = recordingHandler((_records, call) => {
+        if (call <= 2) throw new Error(`failure ${call}`);
+        return undefined;
+      });
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        onError: (error, { attempt }) => errors.push({ message: (error as Error).message, attempt }),
+      });
+      await mapping.idle();
+
+      expect(errors).toEqual([
+        { message: 'failure 1', attempt: 1 },
+        { message: 'failure 2', attempt: 2 },
+      ]);
+    });
+
+    it('bisects a failing batch until the poison record is alone, then discards only that record', async () => {
+      const table = await freshVotesTable(dynamo);
+      const written = keys('VOTE#', 8);
+      await putItems(dynamo, table, written);
+      const succeeded: string[] = [];
+      const discarded: { keys: string[]; reason: string }[] = [];
+      const recorder = recordingHandler((records) => {
+        if (records.some((record) => pkOf(record) === 'VOTE#5')) throw new Error('poison');
+        succeeded.push(...records.map(pkOf));
+        return undefined;
+      });
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        maximumRetryAttempts: 1,
+        onDiscard: (records, reason) => discarded.push({ keys: records.map(pkOf), reason }),
+      });
+      await mapping.idle();
+
+      expect(discarded).toEqual([{ keys: ['VOTE#5'], reason: 'RetryAttemptsExhausted' }]);
+      expect(succeeded).toEqual(written.filter((key) => key !== 'VOTE#5'));
+      expect(recorder.keysPerCall().filter((call) => call.length === 1 && call[0] === 'VOTE#5')).toHaveLength(
+        2,
+      );
+    });
+
+    it('resumes from the lowest failed record of a partial batch response', async () => {
+      const table = await freshVotesTable(dynamo);
+      const written = keys('VOTE#', 5);
+      await putItems(dynamo, table, written);
+      const recorder = recordingHandler((records, call) => {
+        if (call !== 1) return undefined;
+        const failed = [records[3], records[2]].map((record) => ({
+          itemIdentifier: record?.dynamodb.SequenceNumber ?? '',
+        }));
+        return { batchItemFailures: failed };
+      });
+
+      const mapping = start(table, { handler: recorder.handler });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()).toEqual([written, written.slice(2)]);
+    });
+
+    it('retries the whole batch when a partial batch response has an empty itemIdentifier', async () => {
+      const table = await freshVotesTable(dynamo);
+      const written = keys('VOTE#', 3);
+      await putItems(dynamo, table, written);
+      const recorder = recordingHandler((_records, call) =>
+        call === 1 ? { batchItemFailures: [{ itemIdentifier: '' }] } : undefined,
+      );
+
+      const mapping = start(table, { handler: recorder.handler, bisectBatchOnFunctionError: false });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()).toEqual([written, written]);
+    });
+
+    it('ignores batchItemFailures when reportBatchItemFailures is off', async () => {
+      const table = await freshVotesTable(dynamo);
+      const written = keys('VOTE#', 3);
+      await putItems(dynamo, table, written);
+      const recorder = recordingHandler((records) => ({
+        batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb.SequenceNumber ?? '' }],
+      }));
+
+      const mapping = start(table, { handler: recorder.handler, reportBatchItemFailures: false });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()).toEqual([written]);
+    });
+
+    it('discards a batch after maximumRetryAttempts retries and goes on with the next records', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, keys('VOTE#', 3));
+      const discarded: string[][] = [];
+      const recorder = recordingHandler((records) => {
+        if (records.some((record) => pkOf(record) === 'VOTE#0')) throw new Error('always fails');
+        return undefined;
+      });
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        batchSize: 2,
+        bisectBatchOnFunctionError: false,
+        maximumRetryAttempts: 2,
+        onDiscard: (records) => discarded.push(records.map(pkOf)),
+      });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()).toEqual([
+        ['VOTE#0', 'VOTE#1'],
+        ['VOTE#0', 'VOTE#1'],
+        ['VOTE#0', 'VOTE#1'],
+        ['VOTE#2'],
+      ]);
+      expect(discarded).toEqual([['VOTE#0', 'VOTE#1']]);
+    });
+
+    it('holds back later records of the shard while an earlier batch is retried', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, keys('VOTE#', 4));
+      const recorder = recordingHandler((_records, call) => {
+        if (call <= 3) throw new Error('not yet');
+        return undefined;
+      });
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        batchSize: 2,
+        bisectBatchOnFunctionError: false,
+      });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()).toEqual([
+        ['VOTE#0', 'VOTE#1'],
+        ['VOTE#0', 'VOTE#1'],
+        ['VOTE#0', 'VOTE#1'],
+        ['VOTE#0', 'VOTE#1'],
+        ['VOTE#2', 'VOTE#3'],
+      ]);
+    });
+  });
+
+  describe('stop', () => {
+    it('ends a mapping that is waiting to retry a failing batch', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1']);
+      let failed!: () => void;
+      const firstFailure = new Promise<void>((resolve) => {
+        failed = resolve;
+      });
+      const recorder = recordingHandler(() => {
+        failed();
+        throw new Error('always fails');
+      });
+      const mapping = start(table, { handler: recorder.handler, retryBackoffMs: () => 600_000 });
+      await firstFailure;
+
+      await mapping.stop();
+
+      expect(recorder.calls).toHaveLength(1);
+    });
+
+    it('rejects idle() once stopped and can be stopped twice', async () => {
+      const table = await freshVotesTable(dynamo);
+      const mapping = start(table, { handler: recordingHandler().handler });
+      await mapping.idle();
+
+      await mapping.stop();
+      await mapping.stop();
+
+      await expect(mapping.idle()).rejects.toThrow(/stopped/);
+    });
+
+    it('rejects an idle() still waiting when the mapping stops', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1']);
+      const mapping = start(table, {
+        handler: async () => {
+          throw new Error('always fails');
+        },
+      });
+      const waiting = expect(mapping.idle()).rejects.toThrow(/stopped/);
+
+      await mapping.stop();
+
+      await waiting;
+    });
+  });
+});
