@@ -13,6 +13,7 @@ import { ResultsStore } from '../functions/common/store.ts';
 import { createResultsHandler } from '../functions/results/handler.ts';
 import type { ResultsRequest } from '../functions/results/results.ts';
 import { createTallyHandler } from '../functions/tally/handler.ts';
+import { TALLY_EVENT_SOURCE } from '../infra/event-sources.ts';
 import { buildResolvers } from '../infra/resolver-bundle.ts';
 import { TABLES } from '../infra/tables.ts';
 import { createFieldExecutor, loadResolvers } from './api/resolvers.ts';
@@ -245,7 +246,9 @@ async function start(
     log,
   });
   stops.push(() => tally.stop());
-  log('tally             consuming the votes stream (batch 100, bisect on error, partial batch failures)');
+  log(
+    `tally             consuming the votes stream (batch ${TALLY_EVENT_SOURCE.batchSize}, window ${TALLY_EVENT_SOURCE.maximumBatchingWindowSeconds} s, bisect on error, partial batch failures)`,
+  );
 
   const outputs = amplifyOutputs({
     url: graphqlUrl,

@@ -3,12 +3,29 @@
  */
 export { pollKey } from '../../resolvers/lib/keys.ts';
 
-/** Prefix of a poll's count shard sort keys. */
+import { spreadIndex } from '../../resolvers/lib/keys.ts';
+
+/** Prefix of count item sort keys. */
 export const COUNT_PREFIX = 'COUNT#';
+
+/**
+ * How many partition keys a poll's count items spread over. Every stream shard's tally writes its own
+ * count item of a hot poll once per batch (a transaction: twice the item's size in write units); with tens
+ * of stream shards, one partition key would approach its 1,000 write units a second.
+ */
+export const COUNT_BUCKETS = 16;
+
+/** The partition key of one of a poll's count buckets. */
+export function countBucketKey(pollId: string, bucket: number): string {
+  return `POLL#${pollId}#COUNTS#${bucket}`;
+}
 
 /** A poll's count item for one stream shard: only that shard's tally writes it. */
 export function countShardKey(pollId: string, streamShardId: string): { pk: string; sk: string } {
-  return { pk: `POLL#${pollId}`, sk: `${COUNT_PREFIX}${streamShardId}` };
+  return {
+    pk: countBucketKey(pollId, spreadIndex(streamShardId, COUNT_BUCKETS)),
+    sk: `${COUNT_PREFIX}${streamShardId}`,
+  };
 }
 
 /** The checkpoint of one stream shard. */
@@ -32,4 +49,12 @@ export function resultsKey(pollId: string): string {
 /** The Redis key of a poll's cached definition (short-lived: closePoll does not pass through the tally). */
 export function pollCacheKey(pollId: string): string {
   return `poll:${pollId}`;
+}
+
+/**
+ * A poll's export watermark (the exporter's state): the last exported voteId per export bucket, the
+ * number of committed export runs, and the run in progress, if any.
+ */
+export function exportWatermarkKey(pollId: string): { pk: string; sk: string } {
+  return { pk: `EXPORT#${pollId}`, sk: 'WATERMARK' };
 }

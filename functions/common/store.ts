@@ -7,7 +7,7 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { Redis } from 'ioredis';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
 import { sumShards, type Totals } from './counts.ts';
-import { COUNT_PREFIX, pollCacheKey, pollKey, resultsKey } from './keys.ts';
+import { COUNT_BUCKETS, COUNT_PREFIX, countBucketKey, pollCacheKey, pollKey, resultsKey } from './keys.ts';
 
 /** Totals as cached, with the instant they were computed. */
 export interface StoredTotals {
@@ -39,8 +39,15 @@ export class ResultsStore {
     private readonly redis: Redis | null,
   ) {}
 
-  /** The sum of a poll's count shards, read strongly consistent. */
+  /** The sum of a poll's count shards, read strongly consistent (one Query per count bucket, in parallel). */
   async totalsFromShards(pollId: string): Promise<Totals> {
+    const buckets = await Promise.all(
+      Array.from({ length: COUNT_BUCKETS }, (_, bucket) => this.countItems(countBucketKey(pollId, bucket))),
+    );
+    return sumShards(buckets.flat());
+  }
+
+  private async countItems(pk: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -48,7 +55,7 @@ export class ResultsStore {
         new QueryCommand({
           TableName: this.pollsTable,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :count)',
-          ExpressionAttributeValues: { ':pk': pollKey(pollId).pk, ':count': COUNT_PREFIX },
+          ExpressionAttributeValues: { ':pk': pk, ':count': COUNT_PREFIX },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
@@ -56,7 +63,7 @@ export class ResultsStore {
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return sumShards(items);
+    return items;
   }
 
   /** The poll's canonical item, or null. */

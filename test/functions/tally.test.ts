@@ -126,11 +126,15 @@ describe('the tally', () => {
     await fns.tally('shard-f', [...votes(a, 1, 5), ...votes(b, 6, 3)]);
     await fns.tally('shard-f', votes(a, 9, 2));
 
-    expect(published.map((results) => [results.pollId, results.totalVotes])).toEqual([
-      [a, 5],
-      [b, 3],
-      [a, 7],
-    ]);
+    const sent = published.map((results) => [results.pollId, results.totalVotes]);
+    // The first batch touches both polls (in no set order), the second only poll a.
+    expect(sent.slice(0, 2)).toEqual(
+      expect.arrayContaining([
+        [a, 5],
+        [b, 3],
+      ]),
+    );
+    expect(sent.slice(2)).toEqual([[a, 7]]);
   });
 
   it('repairs Redis when a batch is redelivered after a crash between the commit and the cache write', async () => {
