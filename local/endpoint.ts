@@ -16,6 +16,8 @@ import { createTallyHandler } from '../functions/tally/handler.ts';
 import { TALLY_EVENT_SOURCE } from '../infra/event-sources.ts';
 import { buildResolvers } from '../infra/resolver-bundle.ts';
 import { TABLES } from '../infra/tables.ts';
+import { ensureWebBuild } from '../web/build.ts';
+import { formatSize } from '../web/size.ts';
 import { createFieldExecutor, loadResolvers } from './api/resolvers.ts';
 import { authenticate, authenticateRealtime } from './auth/authenticate.ts';
 import { signUserPoolToken } from './auth/jwt.ts';
@@ -47,6 +49,10 @@ export interface EndpointConfig {
   readonly outputsPath: string | null;
   /** A folder to persist DynamoDB Local in, or null for in memory. */
   readonly dynamoDbPath: string | null;
+  /** A DynamoDB (Local) already running to use instead of starting one, or null. */
+  readonly dynamoEndpoint?: string | null;
+  /** Whether to run the tally in this process (false when it runs on its own: local/tally-main.ts). */
+  readonly tally?: boolean;
   /** The environment Redis is resolved from (REDIS_URL). */
   readonly env: NodeJS.ProcessEnv;
   /** Where progress lines go. */
@@ -103,12 +109,21 @@ async function start(
   const { log } = config;
   const stateDir = resolve(config.stateDir);
   mkdirSync(stateDir, { recursive: true });
+  // The poll app (web/, issue 6): rebuilt into dist/web only when its sources are newer, in parallel with
+  // the rest of startup. A failed build is one line; the API runs without the app.
+  const webBuild = ensureWebBuild().catch((error: Error) => error);
 
-  const dynamo = await startDynamoDbLocal(config.dynamoDbPath ? { dbPath: config.dynamoDbPath } : {});
-  stops.push(() => dynamo.stop());
-  log(
-    `DynamoDB Local    ${dynamo.endpoint} (${config.dynamoDbPath ? `persisted in ${config.dynamoDbPath}` : 'in memory'})`,
-  );
+  const dynamo = config.dynamoEndpoint
+    ? { endpoint: config.dynamoEndpoint }
+    : await startDynamoDbLocal(config.dynamoDbPath ? { dbPath: config.dynamoDbPath } : {});
+  if ('stop' in dynamo) {
+    stops.push(() => dynamo.stop());
+    log(
+      `DynamoDB Local    ${dynamo.endpoint} (${config.dynamoDbPath ? `persisted in ${config.dynamoDbPath}` : 'in memory'})`,
+    );
+  } else {
+    log(`DynamoDB          ${dynamo.endpoint} (DYNAMODB_ENDPOINT, not started here)`);
+  }
 
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
@@ -181,7 +196,9 @@ async function start(
   });
   stops.push(() => (realtime as NonNullable<typeof realtime>).close());
 
+  const web = await webBuild;
   let info = { graphqlUrl: '', realtimeUrl: '', adminToken: '' };
+  let outputs: AmplifyOutputs | null = null;
   const server = createHttpServer({
     certificate,
     graphql,
@@ -191,6 +208,7 @@ async function start(
       '/': () => landingPage({ ...info, ...pageInfo() }),
       '/explorer': () => explorerPage({ ...info, ...pageInfo() }),
     },
+    app: { dir: web instanceof Error ? null : web.dir, outputs: () => outputs },
   });
   const pageInfo = () => ({
     apiKey: settings.apiKey.value,
@@ -227,30 +245,34 @@ async function start(
   log(`GraphQL           ${graphqlUrl}  (also https://)`);
   log(`real-time         ${realtimeUrl}  (also wss://)`);
 
-  const tally = startTally({
-    dynamoEndpoint: dynamo.endpoint,
-    region: REGION,
-    votesTable: tableNames.VOTES_TABLE as string,
-    pollsTable: tableNames.POLLS_TABLE as string,
-    store,
-    documents,
-    publish: createPublisher({
-      url: graphqlUrl,
-      region: settings.iam.region,
-      credentials: async () => ({
-        accessKeyId: settings.iam.accessKeyId,
-        secretAccessKey: settings.iam.secretAccessKey,
+  if (config.tally === false) {
+    log('tally             not run here (LOCAL_TALLY=off): run local/tally-main.ts beside it');
+  } else {
+    const tally = startTally({
+      dynamoEndpoint: dynamo.endpoint,
+      region: REGION,
+      votesTable: tableNames.VOTES_TABLE as string,
+      pollsTable: tableNames.POLLS_TABLE as string,
+      store,
+      documents,
+      publish: createPublisher({
+        url: graphqlUrl,
+        region: settings.iam.region,
+        credentials: async () => ({
+          accessKeyId: settings.iam.accessKeyId,
+          secretAccessKey: settings.iam.secretAccessKey,
+        }),
       }),
-    }),
-    createHandler: createTallyHandler,
-    log,
-  });
-  stops.push(() => tally.stop());
-  log(
-    `tally             consuming the votes stream (batch ${TALLY_EVENT_SOURCE.batchSize}, window ${TALLY_EVENT_SOURCE.maximumBatchingWindowSeconds} s, bisect on error, partial batch failures)`,
-  );
+      createHandler: createTallyHandler,
+      log,
+    });
+    stops.push(() => tally.stop());
+    log(
+      `tally             consuming the votes stream (batch ${TALLY_EVENT_SOURCE.batchSize}, window ${TALLY_EVENT_SOURCE.maximumBatchingWindowSeconds} s, bisect on error, partial batch failures)`,
+    );
+  }
 
-  const outputs = amplifyOutputs({
+  outputs = amplifyOutputs({
     url: graphqlUrl,
     region: settings.iam.region,
     apiKey: settings.apiKey.value,
@@ -260,6 +282,11 @@ async function start(
     writeAmplifyOutputs(config.outputsPath, outputs);
     log(`Amplify outputs   ${config.outputsPath}`);
   }
+  log(
+    web instanceof Error
+      ? `poll app          not built: ${web.message.split('\n')[0]}`
+      : `poll app          http://localhost:${port}/app/ (dist/web ${web.outcome === 'built' ? `built in ${web.seconds.toFixed(1)} s` : 'up to date'}, ${formatSize(web.size.bytes)}, gzip ${formatSize(web.size.gzipBytes)})`,
+  );
   log(`ready             open http://localhost:${port}/ for the explorer; Ctrl-C stops everything`);
 
   return {

@@ -5,6 +5,8 @@
  *   --state <dir> | LOCAL_STATE_DIR          keys, credentials and certificate (default .local)
  *   --outputs <file>           where to write amplify_outputs.json (default ./amplify_outputs.json)
  *   REDIS_URL                  use this Redis instead of starting a private redis-server
+ *   DYNAMODB_ENDPOINT          use this DynamoDB Local instead of starting one
+ *   LOCAL_TALLY=off            do not run the tally in this process (run local/tally-main.ts instead)
  * Ctrl-C stops everything it started.
  */
 import { parseArgs } from 'node:util';
@@ -31,6 +33,8 @@ function options() {
     dynamoDbPath: values.persist ?? process.env.DYNAMODB_PERSIST_DIR ?? null,
     stateDir: values.state ?? process.env.LOCAL_STATE_DIR ?? '.local',
     outputsPath: values.outputs ?? 'amplify_outputs.json',
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || null,
+    tally: process.env.LOCAL_TALLY !== 'off',
   };
 }
 

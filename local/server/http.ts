@@ -2,7 +2,9 @@
  * The endpoint's one port: plain HTTP and TLS (httpolyglot), `POST /graphql` with AppSync's request and
  * response shapes, the real-time WebSocket upgrade at `/graphql/realtime`, and the landing and explorer pages.
  */
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createServer, type Server } from '@httptoolkit/httpolyglot';
 import type { AuthOutcome, AuthRequest } from '../auth/types.ts';
@@ -30,6 +32,68 @@ export interface HttpOptions {
   upgradeRealtime(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** HTML pages by path (the landing page at `/`, the explorer). */
   readonly pages: Readonly<Record<string, () => string>>;
+  /**
+   * The poll app (issue 6): the built files (dist/web, or null when not built) served under /app/, and the
+   * Amplify outputs it loads from /amplify_outputs.json.
+   */
+  readonly app?: { readonly dir: string | null; outputs(): unknown };
+}
+
+/** Content types of the files a Vite build writes. */
+const APP_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/**
+ * Serves GET /app/...: a file of the build, or index.html for the app's routes (paths without an
+ * extension), so a deep link still loads the app. Hashed files under assets/ are cached for good.
+ */
+async function serveApp(dir: string | null, path: string, response: ServerResponse): Promise<void> {
+  if (!dir) {
+    send(
+      response,
+      404,
+      'The poll app is not built: run npm run build:web (npm start builds it).',
+      'text/plain',
+    );
+    return;
+  }
+  let relative: string;
+  try {
+    relative = normalize(decodeURIComponent(path.slice('/app/'.length)));
+  } catch {
+    relative = '..'; // malformed escape
+  }
+  let file = resolve(dir, relative);
+  if (file !== resolve(dir) && !file.startsWith(resolve(dir) + sep)) {
+    send(response, 404, 'Not found', 'text/plain');
+    return;
+  }
+  const found = await stat(file).catch(() => null);
+  if (!found?.isFile()) {
+    if (extname(relative) !== '') {
+      send(response, 404, 'Not found', 'text/plain');
+      return;
+    }
+    file = join(dir, 'index.html');
+  }
+  const body = await readFile(file);
+  const immutable = relative.startsWith(`assets${sep}`);
+  response.writeHead(200, {
+    'content-type': APP_TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  response.end(body);
 }
 
 function send(
@@ -131,6 +195,23 @@ export function createHttpServer(options: HttpOptions): Server {
           if (!response.headersSent) {
             send(response, 500, { errors: [{ errorType: 'InternalFailure', message: error.message }] });
           }
+        });
+        return;
+      }
+      // The poll app and its outputs file (issue 6).
+      if (options.app && request.method === 'GET' && path === '/amplify_outputs.json') {
+        const outputs = options.app.outputs();
+        send(response, outputs ? 200 : 503, outputs ?? { message: 'The endpoint is still starting.' });
+        return;
+      }
+      if (options.app && request.method === 'GET' && path === '/app') {
+        response.writeHead(301, { location: '/app/' });
+        response.end();
+        return;
+      }
+      if (options.app && request.method === 'GET' && path.startsWith('/app/')) {
+        serveApp(options.app.dir, path, response).catch((error: Error) => {
+          if (!response.headersSent) send(response, 500, error.message, 'text/plain');
         });
         return;
       }

@@ -42,7 +42,7 @@ export function landingPage(info: EndpointInfo): string {
 <title>Live polls: local AppSync endpoint</title><style>${STYLE}</style></head><body>
 <h1>Live polls: local AppSync endpoint</h1>
 <p>The same schema and resolver code as the deployed API, running offline.
-<a href="/explorer">Open the GraphQL explorer</a>.</p>
+<a href="/explorer">Open the GraphQL explorer</a>, or <a href="/app/">the poll app</a>.</p>
 <table>${rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>`).join('')}</table>
 <h2>Point Amplify at it</h2>
 <pre>import { Amplify } from 'aws-amplify';

@@ -21,6 +21,8 @@ export interface EndpointProcess {
   readonly outputs: AmplifyOutputs & { custom: { local: { adminToken: string; certificate: string } } };
   readonly settings: AuthSettings;
   readonly certificate: string;
+  /** The endpoint's state folder (keys, credentials, certificate). */
+  readonly stateDir: string;
   /** Every line the process printed. */
   readonly lines: string[];
   /** Sends SIGINT and resolves with the exit code. */
@@ -58,6 +60,7 @@ export async function startEndpointProcess(env: NodeJS.ProcessEnv = {}): Promise
     outputs,
     settings: JSON.parse(readFileSync(join(state, 'auth-settings.json'), 'utf8')) as AuthSettings,
     certificate: readFileSync(join(state, 'tls-cert.pem'), 'utf8'),
+    stateDir: state,
     lines,
     stop: async () => {
       child.kill('SIGINT');

@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/common/clients.ts';
+import { ResultsStore } from '../../functions/common/store.ts';
+import type { PollResults } from '../../generated/graphql.ts';
+import { ROOT } from '../../infra/resolver-bundle.ts';
+import { POLLS_TABLE } from '../../infra/tables.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local.ts';
+import { freePort, stopProcess } from '../../local/redis-server.ts';
+import { type EndpointProcess, postGraphQL, startEndpointProcess } from '../support/endpoint.ts';
+import { startTestRedis, type TestRedis } from '../support/redis.ts';
+
+const VOTERS = 240;
+const RESULTS = 'pollId totalVotes options { optionId votes }';
+
+let dbPath: string;
+let dynamoPort: number;
+let dynamo: DynamoDbLocal;
+let redis: TestRedis;
+let endpoint: EndpointProcess;
+let tally: ChildProcess | null = null;
+
+/** Starts the tally in its own process and resolves when it says it is ready. */
+async function startTallyProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/tally-main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+      REDIS_URL: redis.url,
+      GRAPHQL_URL: endpoint.graphqlUrl,
+      LOCAL_STATE_DIR: endpoint.stateDir,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      if (line.includes('] ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`tally exited with ${code} before it was ready`)));
+  });
+  return child;
+}
+
+beforeAll(async () => {
+  dbPath = mkdtempSync(join(tmpdir(), 'faults-db-'));
+  dynamoPort = await freePort();
+  dynamo = await startDynamoDbLocal({ port: dynamoPort, dbPath });
+  redis = await startTestRedis();
+  endpoint = await startEndpointProcess({
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+    REDIS_URL: redis.url,
+    LOCAL_TALLY: 'off',
+  });
+  tally = await startTallyProcess();
+}, 180_000);
+
+afterAll(async () => {
+  if (tally) await stopProcess(tally);
+  await endpoint?.stop();
+  await redis?.stop();
+  await dynamo?.stop();
+});
+
+describe('faults during a run of votes', () => {
+  it('ends with counts equal to the accepted votes after Redis, the tally and DynamoDB Local all fail', async () => {
+    const apiKey = { 'x-api-key': endpoint.outputs.data.api_key };
+    const { body } = await postGraphQL(
+      endpoint.graphqlUrl,
+      {
+        query: 'mutation C($input: CreatePollInput!) { createPoll(input: $input) { id } }',
+        variables: { input: { title: 'Faults', options: [{ label: 'A' }, { label: 'B' }, { label: 'C' }] } },
+      },
+      { authorization: endpoint.outputs.custom.local.adminToken },
+    );
+    const pollId = (body.data as { createPoll: { id: string } }).createPoll.id;
+
+    // Faults fire as the count of accepted voters crosses these marks (by progress, not by time).
+    let accepted = 0;
+    const faults: [number, string, () => Promise<void>][] = [
+      [40, 'kill Redis', () => redis.kill()],
+      [80, 'restart Redis', () => redis.restart()],
+      [
+        100,
+        'kill the tally (SIGKILL)',
+        async () => {
+          tally?.kill('SIGKILL');
+          if (tally) await once(tally, 'exit');
+        },
+      ],
+      [
+        130,
+        'start the tally again',
+        async () => {
+          tally = await startTallyProcess();
+        },
+      ],
+      [
+        160,
+        'restart DynamoDB Local',
+        async () => {
+          await dynamo.stop();
+          dynamo = await startDynamoDbLocal({ port: dynamoPort, dbPath });
+        },
+      ],
+    ];
+    const fired: string[] = [];
+    let faultChain = Promise.resolve();
+    const onAccepted = () => {
+      accepted += 1;
+      for (const [mark, name, fault] of faults) {
+        if (accepted === mark) {
+          fired.push(name);
+          faultChain = faultChain.then(fault);
+        }
+      }
+    };
+
+    // Each voter retries with its own idempotency key until it holds a receipt, through every fault.
+    const receipts = new Map<string, Set<string>>();
+    const expected: Record<string, number> = { opt1: 0, opt2: 0, opt3: 0 };
+    const voteUntilReceipt = async (voter: number) => {
+      const voterToken = `fault-voter-${String(voter).padStart(4, '0')}`;
+      const optionId = `opt${(voter % 3) + 1}`;
+      let counted = false;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const reply = await postGraphQL(
+            endpoint.graphqlUrl,
+            {
+              query: 'mutation V($input: CastVoteInput!) { castVote(input: $input) { voteId duplicate } }',
+              variables: { input: { pollId, optionId, voterToken, idempotencyKey: `${voterToken}-key` } },
+            },
+            apiKey,
+          );
+          const receipt = reply.body.data?.castVote as { voteId: string } | undefined;
+          if (receipt) {
+            const ids = receipts.get(voterToken) ?? new Set();
+            ids.add(receipt.voteId);
+            receipts.set(voterToken, ids);
+            if (!counted) {
+              counted = true;
+              expected[optionId] = (expected[optionId] ?? 0) + 1;
+              onAccepted();
+            }
+            return;
+          }
+        } catch {
+          // The endpoint itself is up; a refused connection would be a failure of this test's own making.
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000)));
+      }
+    };
+    const queue = Array.from({ length: VOTERS }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let voter = queue.shift(); voter !== undefined; voter = queue.shift()) {
+          await voteUntilReceipt(voter);
+        }
+      }),
+    );
+    await faultChain;
+
+    // Every retry returned the same vote, and each voter was accepted once.
+    expect(fired).toHaveLength(faults.length);
+    expect([...receipts.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(accepted).toBe(VOTERS);
+
+    // The tally catches up on its own; then results, count shards and Redis all equal the accepted votes.
+    const read = async () =>
+      (
+        await postGraphQL(
+          endpoint.graphqlUrl,
+          {
+            query: `query R($id: ID!) { pollResults(pollId: $id) { ${RESULTS} } }`,
+            variables: { id: pollId },
+          },
+          apiKey,
+        )
+      ).body.data?.pollResults as PollResults | null;
+    let results = await read();
+    for (let waited = 0; results?.totalVotes !== VOTERS && waited < 60_000; waited += 500) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      results = await read();
+    }
+    const documents = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${dynamoPort}`,
+    });
+    const cache = new Redis(redis.url);
+    const shards = await new ResultsStore(documents, POLLS_TABLE.id, null).totalsFromShards(pollId);
+    const cached = JSON.parse((await cache.hget(`results:${pollId}`, 'value')) ?? 'null');
+    cache.disconnect();
+
+    expect(Object.fromEntries(results?.options.map((o) => [o.optionId, o.votes]) ?? [])).toEqual(expected);
+    expect(shards.options).toEqual(expected);
+    expect(cached?.totals.options).toEqual(expected);
+  }, 240_000);
+});
