@@ -3,7 +3,7 @@
  * functions, and one port serving GraphQL over HTTP and the real-time protocol over ws:// and wss://.
  * `npm start` runs it; the end-to-end tests start it the same way.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, createRedis } from '../functions/common/clients.ts';
@@ -28,9 +28,12 @@ import { createLambdaDataSource } from './datasources/lambda.ts';
 import { createNoneDataSource } from './datasources/none.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
 import { createTables } from './dynamodb/tables.ts';
+import { startLocalExports } from './exports.ts';
 import { type AmplifyOutputs, amplifyOutputs, writeAmplifyOutputs } from './outputs.ts';
 import { createRealtimeServer } from './realtime/server.ts';
 import { resolveRedis } from './redis-server.ts';
+import { RUNNING_FILE } from './running.ts';
+import { startLocalS3 } from './s3/server.ts';
 import { loadProjectSchema } from './schema/load.ts';
 import { createGraphQLService } from './server/graphql.ts';
 import { createHttpServer } from './server/http.ts';
@@ -85,6 +88,9 @@ export class PortInUseError extends Error {
 /** The region the local API reports. */
 const REGION = 'us-east-1';
 
+/** How often the local exporter runs (the stack's default schedule); `npm run export` runs it at once. */
+const EXPORT_RATE_MINUTES = 5;
+
 /** Starts the endpoint, logging one line per step. Whatever started is stopped again if a step fails. */
 export async function startEndpoint(config: EndpointConfig): Promise<RunningEndpoint> {
   const stops: (() => Promise<void>)[] = [];
@@ -134,6 +140,23 @@ async function start(
   const tableNames = Object.fromEntries(TABLES.map((table) => [table.envVar, table.id]));
   await createTables(client, TABLES, tableNames);
   log(`tables            ${Object.values(tableNames).join(', ')} (from infra/tables.ts)`);
+
+  const s3 = await startLocalS3({ dir: join(stateDir, 's3') });
+  stops.push(() => s3.stop());
+  const exportsSchedule = startLocalExports({
+    dynamoEndpoint: dynamo.endpoint,
+    pollsTable: tableNames.POLLS_TABLE as string,
+    votesTable: tableNames.VOTES_TABLE as string,
+    s3Endpoint: s3.endpoint,
+    bucket: s3.bucket,
+    rateMinutes: EXPORT_RATE_MINUTES,
+    region: REGION,
+    log,
+  });
+  stops.push(() => exportsSchedule.stop());
+  log(
+    `exports           ${s3.endpoint}/${s3.bucket} every ${EXPORT_RATE_MINUTES} min (local S3 in ${join(stateDir, 's3')})`,
+  );
 
   const redis = await resolveRedis(config.env);
   stops.push(() => redis.stop());
@@ -287,6 +310,11 @@ async function start(
       ? `poll app          not built: ${web.message.split('\n')[0]}`
       : `poll app          http://localhost:${port}/app/ (dist/web ${web.outcome === 'built' ? `built in ${web.seconds.toFixed(1)} s` : 'up to date'}, ${formatSize(web.size.bytes)}, gzip ${formatSize(web.size.gzipBytes)})`,
   );
+  writeFileSync(
+    join(stateDir, RUNNING_FILE),
+    `${JSON.stringify({ graphqlUrl, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint, bucket: s3.bucket, pid: process.pid }, null, 2)}\n`,
+  );
+  stops.push(async () => rmSync(join(stateDir, RUNNING_FILE), { force: true }));
   log(`ready             open http://localhost:${port}/ for the explorer; Ctrl-C stops everything`);
 
   return {

@@ -92,3 +92,13 @@ export function toPollResults(poll: PollItem, totals: Totals, updatedAt: string,
     updatedAt,
   };
 }
+
+/**
+ * Whether a vote was cast while its poll was open. Votes after the close are stored (castVote may have read
+ * a poll copy a moment before the close reached it) but neither counted nor exported.
+ */
+export function castWhileOpen(vote: { readonly castAt: string }, poll: PollItem): boolean {
+  if (poll.closedAt && vote.castAt > poll.closedAt) return false;
+  if (poll.closesAt && vote.castAt >= poll.closesAt) return false;
+  return true;
+}

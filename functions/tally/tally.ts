@@ -21,7 +21,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
-import { type CountedVote, deltasByPoll, toPollResults } from '../common/counts.ts';
+import { type CountedVote, castWhileOpen, deltasByPoll, toPollResults } from '../common/counts.ts';
 import { CheckpointContentionError } from '../common/errors.ts';
 import { checkpointKey, countShardKey, fixedWidthSequence, pollKey } from '../common/keys.ts';
 import { Metric, MetricUnit } from '../common/observability.ts';
@@ -67,13 +67,6 @@ function toVote(record: DynamoDBRecord): StreamVote | null {
     sequence: fixedWidthSequence(sequence),
     eventId: record.eventID ?? '',
   };
-}
-
-/** Whether a vote was cast while the poll was open: votes after its close are not counted. */
-function castWhileOpen(vote: StreamVote, poll: PollItem): boolean {
-  if (poll.closedAt && vote.castAt > poll.closedAt) return false;
-  if (poll.closesAt && vote.castAt >= poll.closesAt) return false;
-  return true;
 }
 
 /** Splits votes, in order, into runs that each fit one transaction. */

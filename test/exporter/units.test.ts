@@ -1,0 +1,107 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { decodeTime } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { CSV_HEADER, csvField, csvRow } from '../../functions/exporter/csv.ts';
+import { FolderSink } from '../../functions/exporter/folder-sink.ts';
+import { partKey } from '../../functions/exporter/layout.ts';
+import { MANIFEST_MAX_URIS, quickSightManifest } from '../../functions/exporter/manifest.ts';
+import { PartWriter } from '../../functions/exporter/part-writer.ts';
+import type { ObjectSink } from '../../functions/exporter/sink.ts';
+import { lowerBound, upperBound } from '../../functions/exporter/ulid-range.ts';
+import { parseCsv } from './support.ts';
+
+describe('CSV fields', () => {
+  it('leaves plain values as they are', () => {
+    expect(csvField('Red')).toBe('Red');
+    expect(csvField('')).toBe('');
+  });
+
+  it('quotes values with commas, quotes or line breaks and doubles inner quotes', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('cr\r')).toBe('"cr\r"');
+  });
+
+  it('writes rows that parse back to the same fields', () => {
+    const row = {
+      voteId: '01J0000000AAAAAAAAAAAAAAAA',
+      pollId: 'p1',
+      optionId: 'opt1',
+      optionLabel: 'A, "B"\nC',
+      castAt: '2025-01-01T00:00:00.000Z',
+      ageGroup: '',
+      region: 'EU',
+      gender: '',
+    };
+    expect(parseCsv(CSV_HEADER + csvRow(row))).toEqual([
+      ['vote_id', 'poll_id', 'option_id', 'option_label', 'cast_at', 'age_group', 'region', 'gender'],
+      [row.voteId, 'p1', 'opt1', 'A, "B"\nC', row.castAt, '', 'EU', ''],
+    ]);
+  });
+});
+
+describe('voteId bounds', () => {
+  it('ends at the last ULID of the cutoff millisecond', () => {
+    const cutoff = Date.parse('2025-06-01T12:00:00.000Z');
+    expect(upperBound(cutoff)).toHaveLength(26);
+    expect(decodeTime(upperBound(cutoff))).toBe(cutoff);
+    expect(upperBound(cutoff).endsWith('ZZZZZZZZZZZZZZZZ')).toBe(true);
+  });
+
+  it('starts just after the watermark, or at the smallest ULID', () => {
+    expect(lowerBound('01ARZ3NDEKTSV4RRFFQ69G5FAV')).toBe('01ARZ3NDEKTSV4RRFFQ69G5FAW');
+    expect(lowerBound('01ARZ3NDEKTSV4RRFFQ69G5FAZ')).toBe('01ARZ3NDEKTSV4RRFFQ69G5FB0');
+    expect(lowerBound(null)).toBe('00000000000000000000000000');
+  });
+});
+
+describe('the QuickSight manifest', () => {
+  const settings = { format: 'CSV', delimiter: ',', textqualifier: '"', containsHeader: 'true' };
+
+  it('names each part by URI', () => {
+    expect(quickSightManifest(['s3://b/k1', 's3://b/k2'], 's3://b/')).toEqual({
+      fileLocations: [{ URIs: ['s3://b/k1', 's3://b/k2'] }],
+      globalUploadSettings: settings,
+    });
+  });
+
+  it('names the folder as a prefix past QuickSight’s 1,000 files', () => {
+    const uris = Array.from({ length: MANIFEST_MAX_URIS + 1 }, (_, index) => `s3://b/k${index}`);
+    expect(quickSightManifest(uris, 's3://b/votes/poll=p/')).toEqual({
+      fileLocations: [{ URIPrefixes: ['s3://b/votes/poll=p/'] }],
+      globalUploadSettings: settings,
+    });
+  });
+});
+
+describe('part names', () => {
+  it('follow the poll, the date and the run', () => {
+    expect(partKey('p1', '2025-06-01', 42, 3)).toBe('votes/poll=p1/date=2025-06-01/p1-000042-003.csv.gz');
+  });
+});
+
+describe('the folder sink', () => {
+  it('writes gzip parts, small objects and lists keys under a prefix', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'folder-sink-'));
+    try {
+      const sink: ObjectSink = new FolderSink(root);
+      const part = new PartWriter(sink, 'votes/poll=p/date=2025-01-01/p-000001-000.csv.gz');
+      await part.write('a,b\r\n');
+      await part.finish();
+      await sink.put('manifests/poll=p.json', '{}', 'application/json');
+      await sink.upload('votes/poll=q/x.csv.gz', Readable.from([Buffer.from('x')]), 'application/gzip');
+
+      expect(await sink.list('votes/poll=p/')).toEqual(['votes/poll=p/date=2025-01-01/p-000001-000.csv.gz']);
+      const bytes = await readFile(join(root, 'votes/poll=p/date=2025-01-01/p-000001-000.csv.gz'));
+      expect(gunzipSync(bytes).toString()).toBe(`${CSV_HEADER}a,b\r\n`);
+      expect(sink.uri('manifests/poll=p.json')).toMatch(/^file:\/\/.*\/manifests\/poll=p\.json$/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
