@@ -11,6 +11,11 @@ export interface FunctionConfig {
   readonly votesTable: string;
   /** redis:// or rediss:// (TLS); null runs without the cache (reads then come from the count shards). */
   readonly redisUrl: string | null;
+  /**
+   * A Secrets Manager secret `{"authToken": "..."}` holding the Redis AUTH token (ElastiCache with
+   * in-transit encryption); null when Redis needs no password. Read once per container, never put in env.
+   */
+  readonly redisAuthSecretArn: string | null;
   /** The AppSync GraphQL URL the tally publishes to; null publishes nothing. */
   readonly graphqlUrl: string | null;
   /** The AWS region, for signing publishResults. */
@@ -52,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     pollsTable: required(env, 'POLLS_TABLE'),
     votesTable: required(env, 'VOTES_TABLE'),
     redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisAuthSecretArn: env.REDIS_AUTH_SECRET_ARN?.trim() || null,
     graphqlUrl: optionalUrl(env, 'GRAPHQL_URL', ['http:', 'https:']),
     region: env.AWS_REGION?.trim() || 'us-east-1',
   };

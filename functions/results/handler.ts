@@ -1,5 +1,5 @@
 /** Lambda entry of the results function (the data source of Query.pollResults). */
-import { createDocumentClient, createRedis } from '../common/clients.ts';
+import { createDocumentClient, createRedis, redisPasswordFrom } from '../common/clients.ts';
 import { readConfig } from '../common/config.ts';
 import { observability } from '../common/observability.ts';
 import { ResultsStore } from '../common/store.ts';
@@ -16,20 +16,24 @@ export function createResultsHandler(deps: ResultsDeps): (event: ResultsRequest)
   };
 }
 
-let cached: ((event: ResultsRequest) => Promise<ResultsReply>) | undefined;
+let cached: Promise<(event: ResultsRequest) => Promise<ResultsReply>> | undefined;
+
+/** Builds the production handler once per container, from the environment. */
+async function build(): Promise<(event: ResultsRequest) => Promise<ResultsReply>> {
+  const config = readConfig(process.env);
+  const password = await redisPasswordFrom(config.redisAuthSecretArn, config.region);
+  const dynamo = createDocumentClient({ region: config.region });
+  const { logger, metrics } = observability('results');
+  return createResultsHandler({
+    store: new ResultsStore(dynamo, config.pollsTable, createRedis(config.redisUrl, password)),
+    logger,
+    metrics,
+    now: () => new Date().toISOString(),
+  });
+}
 
 /** The Lambda handler; clients are built once per container. */
-export const handler = (event: ResultsRequest): Promise<ResultsReply> => {
-  if (!cached) {
-    const config = readConfig(process.env);
-    const dynamo = createDocumentClient({ region: config.region });
-    const { logger, metrics } = observability('results');
-    cached = createResultsHandler({
-      store: new ResultsStore(dynamo, config.pollsTable, createRedis(config.redisUrl)),
-      logger,
-      metrics,
-      now: () => new Date().toISOString(),
-    });
-  }
-  return cached(event);
+export const handler = async (event: ResultsRequest): Promise<ResultsReply> => {
+  cached ??= build();
+  return (await cached)(event);
 };

@@ -6,7 +6,7 @@
 
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import { createDocumentClient, createRedis } from '../common/clients.ts';
+import { createDocumentClient, createRedis, redisPasswordFrom } from '../common/clients.ts';
 import { readConfig } from '../common/config.ts';
 import { FunctionError } from '../common/errors.ts';
 import { observability } from '../common/observability.ts';
@@ -40,28 +40,29 @@ export function createTallyHandler(deps: TallyDeps): (event: TallyEvent) => Prom
   };
 }
 
-let cached: ((event: TallyEvent) => Promise<DynamoDBBatchResponse>) | undefined;
+let cached: Promise<(event: TallyEvent) => Promise<DynamoDBBatchResponse>> | undefined;
 
 /** Builds the production handler once per container, from the environment. */
-function productionHandler(): (event: TallyEvent) => Promise<DynamoDBBatchResponse> {
-  if (!cached) {
-    const config = readConfig(process.env);
-    const dynamo = createDocumentClient({ region: config.region });
-    const { logger, metrics } = observability('tally');
-    cached = createTallyHandler({
-      dynamo,
-      pollsTable: config.pollsTable,
-      store: new ResultsStore(dynamo, config.pollsTable, createRedis(config.redisUrl)),
-      publish: config.graphqlUrl
-        ? createPublisher({ url: config.graphqlUrl, region: config.region, credentials: defaultProvider() })
-        : null,
-      logger,
-      metrics,
-      now: () => new Date().toISOString(),
-    });
-  }
-  return cached;
+async function build(): Promise<(event: TallyEvent) => Promise<DynamoDBBatchResponse>> {
+  const config = readConfig(process.env);
+  const password = await redisPasswordFrom(config.redisAuthSecretArn, config.region);
+  const dynamo = createDocumentClient({ region: config.region });
+  const { logger, metrics } = observability('tally');
+  return createTallyHandler({
+    dynamo,
+    pollsTable: config.pollsTable,
+    store: new ResultsStore(dynamo, config.pollsTable, createRedis(config.redisUrl, password)),
+    publish: config.graphqlUrl
+      ? createPublisher({ url: config.graphqlUrl, region: config.region, credentials: defaultProvider() })
+      : null,
+    logger,
+    metrics,
+    now: () => new Date().toISOString(),
+  });
 }
 
 /** The Lambda handler. */
-export const handler = (event: TallyEvent): Promise<DynamoDBBatchResponse> => productionHandler()(event);
+export const handler = async (event: TallyEvent): Promise<DynamoDBBatchResponse> => {
+  cached ??= build();
+  return (await cached)(event);
+};

@@ -106,11 +106,16 @@ export function createApi(outputs: AmplifyOutputs): Api {
   ) => unknown;
   const graphql = client.graphql.bind(client) as unknown as Graphql;
 
-  async function call<T>(query: string, variables: Record<string, unknown>, adminToken?: string | null) {
+  async function call<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    adminToken?: string | null,
+    headers: Record<string, string> = {},
+  ) {
     try {
       const result = (await (adminToken
-        ? graphql({ query, variables, authMode: 'none' }, { Authorization: adminToken })
-        : graphql({ query, variables }))) as { data: T };
+        ? graphql({ query, variables, authMode: 'none' }, { ...headers, Authorization: adminToken })
+        : graphql({ query, variables }, headers))) as { data: T };
       return result.data;
     } catch (thrown) {
       throw toApiError(thrown);
@@ -169,6 +174,9 @@ export function createApi(outputs: AmplifyOutputs): Api {
           `mutation CastVote($input: CastVoteInput!) {
             castVote(input: $input) { voteId pollId optionId castAt duplicate } }`,
           { input },
+          null,
+          // The deployed API's WAF rate-limits per device by this header (infra/waf.ts).
+          input.voterToken ? { 'x-voter-token': input.voterToken } : {},
         )
       ).castVote,
     onResultsUpdated(pollId, handlers, adminToken) {
