@@ -312,7 +312,7 @@ async function start(
   );
   writeFileSync(
     join(stateDir, RUNNING_FILE),
-    `${JSON.stringify({ graphqlUrl, dynamoEndpoint: dynamo.endpoint, s3Endpoint: s3.endpoint, bucket: s3.bucket, pid: process.pid }, null, 2)}\n`,
+    `${JSON.stringify({ graphqlUrl, dynamoEndpoint: dynamo.endpoint, redisUrl: redis.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, pid: process.pid }, null, 2)}\n`,
   );
   stops.push(async () => rmSync(join(stateDir, RUNNING_FILE), { force: true }));
   log(`ready             open http://localhost:${port}/ for the explorer; Ctrl-C stops everything`);

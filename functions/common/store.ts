@@ -88,6 +88,22 @@ export class ResultsStore {
   }
 
   /**
+   * Overwrites the cached totals whatever version Redis holds: for reconciliation, which writes the count
+   * shards' totals over a copy found wrong. Returns false without Redis.
+   */
+  async replaceTotals(pollId: string, stored: StoredTotals): Promise<boolean> {
+    if (!this.redis) return false;
+    await this.redis.hset(
+      resultsKey(pollId),
+      'version',
+      String(stored.totals.total),
+      'value',
+      JSON.stringify(stored),
+    );
+    return true;
+  }
+
+  /**
    * The cached totals and poll definition in one round trip (either may be null: missing, or no Redis).
    */
   async cached(pollId: string): Promise<{ totals: StoredTotals | null; poll: PollItem | null }> {

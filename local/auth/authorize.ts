@@ -15,8 +15,11 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   GraphQLIncludeDirective,
+  type GraphQLInterfaceType,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLSchema,
   GraphQLSkipDirective,
   getDirectiveValues,
@@ -76,6 +79,35 @@ const DIRECTIVE_MODES: Readonly<Record<string, AppSyncAuthType>> = {
  *
  * @example authorizeField(schema, 'Mutation', 'publishResults', caller) // { errorType: 'Unauthorized', ... } for API keys
  */
+/** The rules of each field, worked out once per schema: every request checks every field it selects. */
+const rulesCache = new WeakMap<GraphQLSchema, Map<string, AuthRule[]>>();
+
+/** The auth rules that apply to a field: its own directives, else its type's, else the default mode. */
+function fieldRules(
+  schema: GraphQLSchema,
+  type: GraphQLObjectType | GraphQLInterfaceType,
+  field: GraphQLField<unknown, unknown>,
+  defaultMode: AppSyncAuthType,
+): AuthRule[] {
+  let cache = rulesCache.get(schema);
+  if (!cache) {
+    cache = new Map();
+    rulesCache.set(schema, cache);
+  }
+  const key = `${type.name}.${field.name}.${defaultMode}`;
+  let rules = cache.get(key);
+  if (!rules) {
+    const own = authRules(field.astNode?.directives ?? [], defaultMode);
+    const inherited = authRules(
+      [type.astNode, ...type.extensionASTNodes].flatMap((node) => node?.directives ?? []),
+      defaultMode,
+    );
+    rules = own.length > 0 ? own : inherited.length > 0 ? inherited : [{ mode: defaultMode, groups: null }];
+    cache.set(key, rules);
+  }
+  return rules;
+}
+
 export function authorizeField(
   schema: GraphQLSchema,
   typeName: string,
@@ -91,17 +123,7 @@ export function authorizeField(
   if (!field) {
     return null;
   }
-  const fieldRules = authRules(field.astNode?.directives ?? [], defaultMode);
-  const typeRules = authRules(
-    [type.astNode, ...type.extensionASTNodes].flatMap((node) => node?.directives ?? []),
-    defaultMode,
-  );
-  const rules =
-    fieldRules.length > 0
-      ? fieldRules
-      : typeRules.length > 0
-        ? typeRules
-        : [{ mode: defaultMode, groups: null }];
+  const rules = fieldRules(schema, type, field, defaultMode);
   const allowed = rules.some(
     (rule) =>
       rule.mode === caller.authType &&

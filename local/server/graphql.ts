@@ -87,20 +87,43 @@ export function toAppSyncError(error: GraphQLError): AppSyncGraphQLError {
   };
 }
 
+/** Documents already parsed and validated, by query text: clients send the same few queries over and over. */
+const validated = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+/** Distinct query texts kept per schema; past this the oldest is dropped. */
+const DOCUMENT_CACHE_SIZE = 500;
+
+/** Parses and validates a query once per distinct text; on failure, the errors AppSync would answer with. */
+function validatedDocument(schema: GraphQLSchema, query: string): DocumentNode | GraphQLResponseBody {
+  let cache = validated.get(schema);
+  if (!cache) {
+    cache = new Map();
+    validated.set(schema, cache);
+  }
+  const known = cache.get(query);
+  if (known) return known;
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return { data: null, errors: [toAppSyncError(error as GraphQLError)] };
+  }
+  const problems = validate(schema, document);
+  if (problems.length > 0) {
+    return { data: null, errors: problems.map(toAppSyncError) };
+  }
+  if (cache.size >= DOCUMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(query, document);
+  return document;
+}
+
 /** Parses and validates a request's query; on failure, the body AppSync would answer with. */
 export function prepareOperation(
   schema: GraphQLSchema,
   body: GraphQLRequestBody,
 ): { ok: true; prepared: PreparedOperation } | { ok: false; response: GraphQLResponseBody } {
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (error) {
-    return { ok: false, response: { data: null, errors: [toAppSyncError(error as GraphQLError)] } };
-  }
-  const problems = validate(schema, document);
-  if (problems.length > 0) {
-    return { ok: false, response: { data: null, errors: problems.map(toAppSyncError) } };
+  const document = validatedDocument(schema, body.query);
+  if (!('kind' in document)) {
+    return { ok: false, response: document };
   }
   const operation = getOperationAST(document, body.operationName ?? undefined);
   if (!operation) {

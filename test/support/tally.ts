@@ -66,6 +66,7 @@ export function functionsFor(options: { pollsTable: string; redisUrl: string | n
   });
   const results = createResultsHandler({ store, logger, metrics, now });
   return {
+    dynamo,
     store,
     redis,
     tally: (shardId: string, records: DynamoDBRecord[]) => tally({ shardId, Records: records } as TallyEvent),

@@ -1,0 +1,50 @@
+/**
+ * `npm run reconcile -- <pollId>`: recounts a poll from its vote items, compares with the count shards and
+ * Redis, repairs Redis, and prints the three numbers. Finds a running `npm start` through .local/running.json
+ * (DYNAMODB_ENDPOINT and REDIS_URL override it). Exits 1 when the recount and the shards disagree.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDocumentClient, createRedis } from '../functions/common/clients.ts';
+import { ResultsStore } from '../functions/common/store.ts';
+import { reconcilePoll, sameTotals } from '../functions/reconcile/reconcile.ts';
+import { POLLS_TABLE, VOTES_TABLE } from '../infra/tables.ts';
+import { RUNNING_FILE } from '../local/running.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const pollId = process.argv[2];
+if (!pollId) {
+  console.error('usage: npm run reconcile -- <pollId>');
+  process.exit(2);
+}
+let running: { dynamoEndpoint?: string; redisUrl?: string | null } = {};
+try {
+  running = JSON.parse(readFileSync(join(process.env.LOCAL_STATE_DIR ?? '.local', RUNNING_FILE), 'utf8'));
+} catch {
+  // No running endpoint: the variables must say where DynamoDB and Redis are.
+}
+const endpoint = process.env.DYNAMODB_ENDPOINT ?? running.dynamoEndpoint;
+const region = process.env.AWS_REGION ?? 'us-east-1';
+const dynamo = createDocumentClient(endpoint ? { region, endpoint } : { region });
+const redis = createRedis(process.env.REDIS_URL ?? running.redisUrl ?? null);
+const store = new ResultsStore(dynamo, process.env.POLLS_TABLE ?? POLLS_TABLE.id, redis);
+const result = await reconcilePoll(
+  {
+    dynamo,
+    votesTable: process.env.VOTES_TABLE ?? VOTES_TABLE.id,
+    store,
+    now: () => new Date().toISOString(),
+  },
+  pollId,
+);
+redis?.disconnect();
+if (!result) {
+  console.error(`poll ${pollId} not found`);
+  process.exit(2);
+}
+console.log(`recount from votes   ${result.recount.total}`);
+console.log(`count shards         ${result.shards.total}`);
+console.log(
+  `redis (before)       ${result.redisBefore?.total ?? 'missing'}${result.redisRepaired ? '  -> repaired' : ''}`,
+);
+process.exit(sameTotals(result.recount, result.shards) ? 0 : 1);
