@@ -8,6 +8,7 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { Construct } from 'constructs';
+import { ALL_POLLS_MANIFEST_KEY } from '../functions/exporter/layout.ts';
 
 /** The environments a stack can be: development relaxes retention and introspection. */
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -46,7 +47,7 @@ export const DEFAULT_SETTINGS: DeploySettings = {
   environment: 'development',
   apiKeyExpiryDays: 365,
   expectedDailyVotes: 5000,
-  quicksightManifestKey: 'manifests/all-polls.json',
+  quicksightManifestKey: ALL_POLLS_MANIFEST_KEY,
   natGateways: 1,
 };
 

@@ -4,6 +4,7 @@
  *     votes/poll=<pollId>/date=<yyyy-mm-dd>/<pollId>-<seq 6 digits>-<part 3 digits>.csv.gz
  *     results/poll=<pollId>/results.json
  *     manifests/poll=<pollId>.json
+ *     manifests/all-polls.json      (every poll's parts: the QuickSight data set reads this one)
  *
  * A part's name is fixed by the run (seq) before its first row is written, so a repeated run rewrites the
  * same objects.
@@ -34,3 +35,9 @@ export function resultsKey(pollId: string): string {
 export function manifestKey(pollId: string): string {
   return `manifests/poll=${pollId}.json`;
 }
+
+/** The folder holding every poll's parts. */
+export const VOTES_ROOT = 'votes/';
+
+/** The manifest over every poll's parts (by prefix), which the stack's QuickSight data source reads. */
+export const ALL_POLLS_MANIFEST_KEY = 'manifests/all-polls.json';

@@ -22,10 +22,17 @@ export interface QuickSightManifest {
   };
 }
 
+const CSV_SETTINGS = { format: 'CSV', delimiter: ',', textqualifier: '"', containsHeader: 'true' } as const;
+
 /** The manifest for the parts at `uris`, or for everything under `prefixUri` when there are too many. */
 export function quickSightManifest(uris: readonly string[], prefixUri: string): QuickSightManifest {
   return {
     fileLocations: [uris.length <= MANIFEST_MAX_URIS ? { URIs: uris } : { URIPrefixes: [prefixUri] }],
-    globalUploadSettings: { format: 'CSV', delimiter: ',', textqualifier: '"', containsHeader: 'true' },
+    globalUploadSettings: CSV_SETTINGS,
   };
+}
+
+/** The manifest for every part under `prefixUri` (all polls). */
+export function prefixManifest(prefixUri: string): QuickSightManifest {
+  return { fileLocations: [{ URIPrefixes: [prefixUri] }], globalUploadSettings: CSV_SETTINGS };
 }

@@ -3,7 +3,12 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../functions/exporter/csv.ts';
 import type { ExporterDeps } from '../../functions/exporter/exporter.ts';
-import { manifestKey, resultsKey, votesPrefix } from '../../functions/exporter/layout.ts';
+import {
+  ALL_POLLS_MANIFEST_KEY,
+  manifestKey,
+  resultsKey,
+  votesPrefix,
+} from '../../functions/exporter/layout.ts';
 import { type LocalS3, startLocalS3 } from '../../local/s3/server.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
 import { allItems, putRaw } from '../support/items.ts';
@@ -165,6 +170,18 @@ describe('the exporter', () => {
     );
     expect(manifest).toEqual({
       fileLocations: [{ URIs: parts.map((key) => `s3://${s3.bucket}/${key}`) }],
+      globalUploadSettings: { format: 'CSV', delimiter: ',', textqualifier: '"', containsHeader: 'true' },
+    });
+  });
+
+  it('keeps a manifest over every poll for the stack’s QuickSight data set', async () => {
+    await castVotes(await newPoll(), 2);
+
+    await exporter().run();
+    const manifest = JSON.parse((await download(client, s3.bucket, ALL_POLLS_MANIFEST_KEY)).toString('utf8'));
+
+    expect(manifest).toEqual({
+      fileLocations: [{ URIPrefixes: [`s3://${s3.bucket}/votes/`] }],
       globalUploadSettings: { format: 'CSV', delimiter: ',', textqualifier: '"', containsHeader: 'true' },
     });
   });
