@@ -11,11 +11,34 @@ import type { AppSyncContext, EvaluationResult } from './types.ts';
  * @param loaded - code from `loadCode`
  * @param handler - which export to run
  * @param context - the `ctx` to pass; `authType` only feeds `util.authType()` and is not passed on
+ * @param constant - `constantContextJson(context)`, when the caller runs several handlers on one context
  */
+/** The parts of a context that stay the same for every handler of one resolver run. */
+const CONSTANT_FIELDS = ['arguments', 'identity', 'source', 'request', 'info', 'env'] as const;
+
+/**
+ * The JSON text of a context's constant parts (arguments, identity, source, request, info, env), to hand
+ * to every handler of one resolver run instead of serializing them again for each.
+ */
+export function constantContextJson(context: AppSyncContext): string {
+  return CONSTANT_FIELDS.filter((field) => context[field] !== undefined)
+    .map((field) => `"${field}":${JSON.stringify(context[field])}`)
+    .join(',');
+}
+
+/** The context as JSON text: the constant parts (prepared once per run) and the per-handler ones. */
+function contextJson(fields: Omit<AppSyncContext, 'authType' | 'args'>, constant: string): string {
+  const varying = (['stash', 'prev', 'result', 'error'] as const)
+    .filter((field) => fields[field] !== undefined)
+    .map((field) => `"${field}":${JSON.stringify(fields[field])}`);
+  return `{${[constant, ...varying].filter((part) => part.length > 0).join(',')}}`;
+}
+
 export function evaluateCode(
   loaded: LoadedCode,
   handler: 'request' | 'response',
   context: AppSyncContext,
+  constant: string = constantContextJson(context),
 ): EvaluationResult {
   const { authType, args: _alias, ...ctxFields } = context;
   const inv = loaded.invocation;
@@ -26,7 +49,9 @@ export function evaluateCode(
     context.identity,
     authType,
   );
-  const ctx = loaded.toSandbox({ ...ctxFields, stash: ctxFields.stash ?? {} }) as Record<string, unknown>;
+  const ctx = loaded.parseInSandbox(
+    contextJson({ ...ctxFields, stash: ctxFields.stash ?? {} }, constant),
+  ) as Record<string, unknown>;
   ctx.args = ctx.arguments;
 
   const out: EvaluationResult = { logs: inv.logs, stash: {}, outErrors: inv.outErrors };

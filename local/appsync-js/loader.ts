@@ -22,6 +22,8 @@ export interface LoadedCode {
   readonly invocation: Invocation;
   /** Copies a JSON value into the sandbox realm, so handler code sees ordinary objects of its own realm. */
   readonly toSandbox: (value: unknown) => unknown;
+  /** Parses JSON text into the sandbox realm. */
+  readonly parseInSandbox: (text: string) => unknown;
 }
 
 const UTILS_MODULE = '@aws-appsync/utils';
@@ -98,5 +100,6 @@ export function loadCode(code: string, name: string): LoadedCode {
     response: response as SandboxHandler,
     invocation,
     toSandbox: (value) => (value === undefined ? undefined : sandboxJson.parse(JSON.stringify(value))),
+    parseInSandbox: (text) => sandboxJson.parse(text),
   };
 }

@@ -1,5 +1,5 @@
 import type { DataSourceResult } from '../datasources/types.ts';
-import { evaluateCode } from './evaluate.ts';
+import { constantContextJson, evaluateCode } from './evaluate.ts';
 import type { LoadedCode } from './loader.ts';
 import type {
   AppSyncContext,
@@ -50,7 +50,11 @@ type Step = { stopped: true } | { stopped: false; result: EvaluationResult };
 class RunRecorder {
   readonly out: ResolverRunResult;
 
-  constructor(stash: Record<string, unknown>) {
+  /** The run's constant context parts as JSON, serialized once for all its handlers. */
+  private readonly constant: string;
+
+  constructor(stash: Record<string, unknown>, ctx: AppSyncContext) {
+    this.constant = constantContextJson(ctx);
     this.out = {
       data: null,
       errors: [],
@@ -64,7 +68,7 @@ class RunRecorder {
 
   /** Runs one handler, records what it reported, and says whether the resolver must stop. */
   run(code: LoadedCode, handler: 'request' | 'response', ctx: AppSyncContext): Step {
-    const result = evaluateCode(code, handler, { ...ctx, stash: this.out.stash });
+    const result = evaluateCode(code, handler, { ...ctx, stash: this.out.stash }, this.constant);
     const out = this.out;
     out.logs.push(...result.logs);
     out.errors.push(...result.outErrors);
@@ -164,7 +168,7 @@ export async function runResolver(
   ctx: AppSyncContext,
   invoke: DataSourceInvoker,
 ): Promise<ResolverRunResult> {
-  const recorder = new RunRecorder(ctx.stash ?? {});
+  const recorder = new RunRecorder(ctx.stash ?? {}, ctx);
   const start: AppSyncContext = { ...ctx };
   delete start.result;
   delete start.error;

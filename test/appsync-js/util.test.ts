@@ -1,3 +1,4 @@
+import { decodeTime } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import {
   base64Decode,
@@ -122,6 +123,16 @@ describe('util identifiers', () => {
     ['autoKsuid as 27 base62 characters', () => autoKsuid(), /^[0-9A-Za-z]{27}$/],
   ])('formats %s', (_label, make, pattern) => {
     expect(make()).toMatch(pattern);
+  });
+
+  it('encodes the ULID time as ULID readers decode it, with fresh randomness each time', () => {
+    const at = Date.UTC(2026, 10, 25, 13, 0, 0, 123);
+
+    const ids = Array.from({ length: 1000 }, () => autoUlid(at));
+
+    expect(ids.every((id) => decodeTime(id) === at)).toBe(true);
+    expect(new Set(ids.map((id) => id.slice(10))).size).toBe(1000);
+    expect(autoUlid(at + 1) > (ids[0] as string)).toBe(true);
   });
 
   it('orders KSUIDs by time', () => {
