@@ -105,9 +105,9 @@ async function execute(options: DynamoDbDataSourceOptions, request: unknown): Pr
     case 'BatchGetItem':
       return batchGetItem(options, request);
     case 'BatchPutItem':
-      return batchPutItem(options, request);
+      return batchWrite('put', options, request);
     case 'BatchDeleteItem':
-      return batchDeleteItem(options, request);
+      return batchWrite('delete', options, request);
     case 'TransactGetItems':
       return transactGetItems(options, request);
     case 'TransactWriteItems':
@@ -352,64 +352,54 @@ async function batchGetItem(
   return { result: { data, unprocessedKeys } };
 }
 
-async function batchPutItem(
-  { client }: DynamoDbDataSourceOptions,
-  request: Record<string, unknown>,
-): Promise<DataSourceResult> {
-  const tables = readTables(request.tables);
-  const requested: Record<string, AttributeMap[]> = {};
-  const requestItems: Record<string, WriteRequest[]> = {};
-  for (const [table, entry] of tables) {
-    const items = readArray(entry, `tables.${table}`).map((item, index) =>
-      toAttributeMap(item, `tables.${table}[${index}]`),
-    );
-    requested[table] = items;
-    requestItems[table] = items.map((item) => ({ PutRequest: { Item: item } }));
-  }
-  const output = await client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
-  const data: Record<string, unknown[]> = {};
-  const unprocessedItems: Record<string, unknown[]> = {};
-  for (const [table, items] of Object.entries(requested)) {
-    const left = (output.UnprocessedItems?.[table] ?? []).flatMap((write) =>
-      write.PutRequest?.Item ? [write.PutRequest.Item] : [],
-    );
-    // BatchPutItem doc: data lists the items written; unprocessed ones are listed in unprocessedItems.
-    data[table] = items.map((item) =>
-      left.some((other) => attributeMapsEqual(other, item)) ? null : toPlainItem(item),
-    );
-    unprocessedItems[table] = left.map((item) => toPlainItem(item));
-  }
-  return { result: { data, unprocessedItems } };
-}
+/** How BatchPutItem and BatchDeleteItem differ: the write request, and the name of the leftovers field. */
+const BATCH_WRITES = {
+  put: {
+    write: (item: AttributeMap): WriteRequest => ({ PutRequest: { Item: item } }),
+    written: (write: WriteRequest) => write.PutRequest?.Item,
+    leftovers: 'unprocessedItems',
+  },
+  delete: {
+    write: (key: AttributeMap): WriteRequest => ({ DeleteRequest: { Key: key } }),
+    written: (write: WriteRequest) => write.DeleteRequest?.Key,
+    leftovers: 'unprocessedKeys',
+  },
+} as const;
 
-async function batchDeleteItem(
+/**
+ * BatchPutItem and BatchDeleteItem: one BatchWriteItem. Per the AppSync docs, `data` lists per table the
+ * items (or keys) written, null where DynamoDB left one unprocessed, and the unprocessed ones are listed in
+ * `unprocessedItems` (put) or `unprocessedKeys` (delete).
+ */
+async function batchWrite(
+  kind: keyof typeof BATCH_WRITES,
   { client }: DynamoDbDataSourceOptions,
   request: Record<string, unknown>,
 ): Promise<DataSourceResult> {
-  const tables = readTables(request.tables);
+  const spec = BATCH_WRITES[kind];
   const requested: Record<string, AttributeMap[]> = {};
   const requestItems: Record<string, WriteRequest[]> = {};
-  for (const [table, entry] of tables) {
-    const keys = readArray(entry, `tables.${table}`).map((key, index) =>
-      toAttributeMap(key, `tables.${table}[${index}]`),
+  for (const [table, entry] of readTables(request.tables)) {
+    const values = readArray(entry, `tables.${table}`).map((value, index) =>
+      toAttributeMap(value, `tables.${table}[${index}]`),
     );
-    requested[table] = keys;
-    requestItems[table] = keys.map((key) => ({ DeleteRequest: { Key: key } }));
+    requested[table] = values;
+    requestItems[table] = values.map(spec.write);
   }
   const output = await client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
   const data: Record<string, unknown[]> = {};
-  const unprocessedKeys: Record<string, unknown[]> = {};
-  for (const [table, keys] of Object.entries(requested)) {
-    const left = (output.UnprocessedItems?.[table] ?? []).flatMap((write) =>
-      write.DeleteRequest?.Key ? [write.DeleteRequest.Key] : [],
+  const leftovers: Record<string, unknown[]> = {};
+  for (const [table, values] of Object.entries(requested)) {
+    const left = (output.UnprocessedItems?.[table] ?? []).flatMap((write) => {
+      const value = spec.written(write);
+      return value ? [value] : [];
+    });
+    data[table] = values.map((value) =>
+      left.some((other) => attributeMapsEqual(other, value)) ? null : toPlainItem(value),
     );
-    // BatchDeleteItem doc: data lists the keys deleted; unprocessed ones are listed in unprocessedKeys.
-    data[table] = keys.map((key) =>
-      left.some((other) => attributeMapsEqual(other, key)) ? null : toPlainItem(key),
-    );
-    unprocessedKeys[table] = left.map((key) => toPlainItem(key));
+    leftovers[table] = left.map((value) => toPlainItem(value));
   }
-  return { result: { data, unprocessedKeys } };
+  return { result: { data, [spec.leftovers]: leftovers } };
 }
 
 async function transactGetItems(
