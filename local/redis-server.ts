@@ -34,33 +34,36 @@ function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Starts a private redis-server (no persistence) on a free port and waits until it accepts connections. */
-export async function startPrivateRedis(): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
+/**
+ * Starts a redis-server (no persistence) on `port`, or a free one, and waits until it accepts connections.
+ * `extraArgs` go to redis-server as they are (for example `--requirepass`).
+ */
+export async function startPrivateRedis(
+  port?: number,
+  extraArgs: readonly string[] = [],
+): Promise<{ url: string; port: number; process: ChildProcess }> {
+  const chosen = port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
   await new Promise<void>((resolve, reject) => {
-    const onData = () => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
         child.stdout?.off('data', onData);
+        child.off('exit', onExit);
         resolve();
       }
     };
+    const onExit = (code: number | null) =>
+      reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`));
     child.stdout?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)),
-    );
+    child.once('exit', onExit);
   });
-  return { url: `redis://127.0.0.1:${port}`, process: child };
+  return { url: `redis://127.0.0.1:${chosen}`, port: chosen, process: child };
 }
 
 /** Stops a child process and waits for it to exit. */

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, redisPasswordFrom } from '../../functions/common/clients.ts';
-import { freePort, stopProcess } from '../../local/redis-server.ts';
+import { startPrivateRedis, stopProcess } from '../../local/redis-server.ts';
 
 /**
  * Secrets Manager has no local stand-in, so this answers its GetSecretValue call at the HTTP boundary of the
@@ -15,7 +15,7 @@ describe('Redis AUTH from Secrets Manager', () => {
   const asked: unknown[] = [];
   let secrets: Server;
   let redisUrl: string;
-  let redis: ReturnType<typeof spawn>;
+  let redis: ChildProcess;
   beforeAll(async () => {
     secrets = createServer((request, response) => {
       let body = '';
@@ -39,23 +39,9 @@ describe('Redis AUTH from Secrets Manager', () => {
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`;
     process.env.AWS_ACCESS_KEY_ID = 'local';
     process.env.AWS_SECRET_ACCESS_KEY = 'local';
-    const port = await freePort();
-    redis = spawn('redis-server', [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--requirepass',
-      't0ken-from-secret',
-    ]);
-    await new Promise<void>((resolve) =>
-      redis.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Ready to accept connections')) resolve();
-      }),
-    );
-    redisUrl = `redis://127.0.0.1:${port}`;
+    const started = await startPrivateRedis(undefined, ['--requirepass', 't0ken-from-secret']);
+    redis = started.process;
+    redisUrl = started.url;
   });
   afterAll(async () => {
     secrets.close();
