@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { DEFAULT_PUBLISH_INTERVAL_MS } from '../functions/common/config.ts';
 import { observability } from '../functions/common/observability.ts';
 import type { Publish } from '../functions/common/publisher.ts';
 import type { ResultsStore } from '../functions/common/store.ts';
@@ -46,6 +47,7 @@ export function startTally(options: {
     publish: options.publish,
     ...observability('tally'),
     now: () => new Date().toISOString(),
+    publishIntervalMs: DEFAULT_PUBLISH_INTERVAL_MS,
   });
   const mapping = startEventSourceMapping({
     streamsClient,

@@ -20,7 +20,12 @@ export interface FunctionConfig {
   readonly graphqlUrl: string | null;
   /** The AWS region, for signing publishResults. */
   readonly region: string;
+  /** At most one results message per poll per this many ms, across every stream shard (default 1,000). */
+  readonly publishIntervalMs: number;
 }
+
+/** One results message per poll per second: enough to watch, and independent of the stream's shard count. */
+export const DEFAULT_PUBLISH_INTERVAL_MS = 1000;
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();
@@ -47,6 +52,16 @@ function optionalUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]):
   return value;
 }
 
+function publishInterval(env: NodeJS.ProcessEnv): number {
+  const text = env.PUBLISH_INTERVAL_MS?.trim();
+  if (!text) return DEFAULT_PUBLISH_INTERVAL_MS;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError('PUBLISH_INTERVAL_MS', `must be a whole number of milliseconds, got "${text}"`);
+  }
+  return value;
+}
+
 /**
  * Reads and validates the configuration.
  *
@@ -60,5 +75,6 @@ export function readConfig(env: NodeJS.ProcessEnv): FunctionConfig {
     redisAuthSecretArn: env.REDIS_AUTH_SECRET_ARN?.trim() || null,
     graphqlUrl: optionalUrl(env, 'GRAPHQL_URL', ['http:', 'https:']),
     region: env.AWS_REGION?.trim() || 'us-east-1',
+    publishIntervalMs: publishInterval(env),
   };
 }

@@ -46,6 +46,11 @@ export function resultsKey(pollId: string): string {
   return `results:${pollId}`;
 }
 
+/** The Redis key of a poll's publish gate (the last published version and when). */
+export function publishGateKey(pollId: string): string {
+  return `publish:${pollId}`;
+}
+
 /** The Redis key of a poll's cached definition (short-lived: closePoll does not pass through the tally). */
 export function pollCacheKey(pollId: string): string {
   return `poll:${pollId}`;

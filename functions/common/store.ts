@@ -7,7 +7,15 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/
 import type { Redis } from 'ioredis';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
 import { sumShards, type Totals } from './counts.ts';
-import { COUNT_BUCKETS, COUNT_PREFIX, countBucketKey, pollCacheKey, pollKey, resultsKey } from './keys.ts';
+import {
+  COUNT_BUCKETS,
+  COUNT_PREFIX,
+  countBucketKey,
+  pollCacheKey,
+  pollKey,
+  publishGateKey,
+  resultsKey,
+} from './keys.ts';
 
 /** Totals as cached, with the instant they were computed. */
 export interface StoredTotals {
@@ -27,6 +35,33 @@ end
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'value', ARGV[2])
 return 1
 `;
+
+/**
+ * The publish gate of a poll: publish when no newer totals were published and the last publish is at
+ * least ARGV[3] ms old. Returns 0 (publish now), -1 (these totals or newer went out already) or the ms to
+ * wait before asking again.
+ */
+const CLAIM_PUBLISH = `
+local version = redis.call('HGET', KEYS[1], 'version')
+if version and tonumber(version) >= tonumber(ARGV[1]) then
+  return -1
+end
+local at = redis.call('HGET', KEYS[1], 'at')
+if at then
+  local since = tonumber(ARGV[2]) - tonumber(at)
+  if since < tonumber(ARGV[3]) then
+    return tonumber(ARGV[3]) - since
+  end
+end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'at', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 86400000)
+return 0
+`;
+
+/** What the publish gate says: publish now, nothing to do, or ask again later. */
+export type PublishClaim =
+  | { readonly publish: true }
+  | { readonly publish: false; readonly retryInMs: number | null };
 
 /** A poll definition cached in Redis this long: closePoll does not pass through the tally. */
 export const POLL_CACHE_SECONDS = 5;
@@ -117,6 +152,41 @@ export class ResultsStore {
       totals: totals ? (JSON.parse(totals) as StoredTotals) : null,
       poll: poll ? (JSON.parse(poll) as PollItem) : null,
     };
+  }
+
+  /**
+   * Asks the poll's publish gate whether totals of `version` may go out now. Every stream shard's tally
+   * asks, so subscribers get at most one message per interval whatever the shard count. Without Redis (or
+   * with Redis down) the answer is to publish: the gate saves messages, it never holds totals back.
+   */
+  async claimPublish(
+    pollId: string,
+    version: number,
+    nowMs: number,
+    intervalMs: number,
+  ): Promise<PublishClaim> {
+    if (!this.redis) return { publish: true };
+    try {
+      const answer = Number(
+        await this.redis.eval(
+          CLAIM_PUBLISH,
+          1,
+          publishGateKey(pollId),
+          String(version),
+          String(nowMs),
+          String(intervalMs),
+        ),
+      );
+      if (answer === 0) return { publish: true };
+      return { publish: false, retryInMs: answer < 0 ? null : answer };
+    } catch {
+      return { publish: true };
+    }
+  }
+
+  /** Opens the gate again after a publish that failed, so the next batch retries it. */
+  async releasePublish(pollId: string): Promise<void> {
+    await this.redis?.del(publishGateKey(pollId)).catch(() => undefined);
   }
 
   /** Caches a poll definition briefly. */

@@ -58,6 +58,7 @@ async function build(): Promise<(event: TallyEvent) => Promise<DynamoDBBatchResp
     logger,
     metrics,
     now: () => new Date().toISOString(),
+    publishIntervalMs: config.publishIntervalMs,
   });
 }
 

@@ -21,7 +21,13 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
-import { type CountedVote, castWhileOpen, deltasByPoll, toPollResults } from '../common/counts.ts';
+import {
+  type CountedVote,
+  castWhileOpen,
+  deltasByPoll,
+  type Totals,
+  toPollResults,
+} from '../common/counts.ts';
 import { CheckpointContentionError } from '../common/errors.ts';
 import { checkpointKey, countShardKey, fixedWidthSequence, pollKey } from '../common/keys.ts';
 import { Metric, MetricUnit } from '../common/observability.ts';
@@ -37,6 +43,8 @@ export interface TallyDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now: () => string;
+  /** At most one publish per poll per this many ms, across all stream shards (see publishThroughGate). */
+  readonly publishIntervalMs: number;
 }
 
 /** A transaction holds at most 100 actions: the checkpoint plus at most 99 count items. */
@@ -226,29 +234,52 @@ export class Tally {
 
   /** Writes each poll's absolute totals to Redis and publishes them: one message per poll per batch. */
   private async refresh(polls: ReadonlyMap<string, PollItem>): Promise<void> {
-    const { store, publish, logger, metrics, now } = this.deps;
-    for (const poll of polls.values()) {
-      const totals = await store.totalsFromShards(poll.id);
-      const updatedAt = now();
-      try {
-        await store.cacheTotals(poll.id, { totals, updatedAt });
-      } catch (error) {
-        metrics.addMetric(Metric.CacheWriteFailures, MetricUnit.Count, 1);
-        logger.warn('could not write totals to Redis; reads fall back to DynamoDB', {
-          pollId: poll.id,
-          error: (error as Error).message,
-        });
-      }
-      if (!publish) continue;
-      try {
-        await publish(toPollResults(poll, totals, updatedAt, updatedAt));
-      } catch (error) {
-        metrics.addMetric(Metric.PublishFailures, MetricUnit.Count, 1);
-        logger.warn('could not publish results; the next batch carries full totals again', {
-          pollId: poll.id,
-          error: (error as Error).message,
-        });
-      }
+    // Polls in parallel: a poll's publish may wait for its gate, and one wait should not queue the rest.
+    await Promise.all([...polls.values()].map((poll) => this.refreshPoll(poll)));
+  }
+
+  private async refreshPoll(poll: PollItem): Promise<void> {
+    const { store, logger, metrics, now } = this.deps;
+    const totals = await store.totalsFromShards(poll.id);
+    try {
+      await store.cacheTotals(poll.id, { totals, updatedAt: now() });
+    } catch (error) {
+      metrics.addMetric(Metric.CacheWriteFailures, MetricUnit.Count, 1);
+      logger.warn('could not write totals to Redis; reads fall back to DynamoDB', {
+        pollId: poll.id,
+        error: (error as Error).message,
+      });
+    }
+    await this.publishThroughGate(poll, totals);
+  }
+
+  /**
+   * Publishes the poll's totals unless the gate says these (or newer) went out already. When the gate says
+   * "too soon", waits and asks again with the totals as they are then, so the last totals always go out,
+   * at most one interval late, and subscribers get about one message per interval however many stream
+   * shards count the poll.
+   */
+  private async publishThroughGate(poll: PollItem, first: Totals): Promise<void> {
+    const { store, publish, logger, metrics, now, publishIntervalMs } = this.deps;
+    if (!publish) return;
+    let totals = first;
+    for (;;) {
+      const claim = await store.claimPublish(poll.id, totals.total, Date.parse(now()), publishIntervalMs);
+      if (claim.publish) break;
+      if (claim.retryInMs === null) return;
+      await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
+      totals = await store.totalsFromShards(poll.id);
+    }
+    const at = now();
+    try {
+      await publish(toPollResults(poll, totals, at, at));
+    } catch (error) {
+      await store.releasePublish(poll.id);
+      metrics.addMetric(Metric.PublishFailures, MetricUnit.Count, 1);
+      logger.warn('could not publish results; the next batch carries full totals again', {
+        pollId: poll.id,
+        error: (error as Error).message,
+      });
     }
   }
 }

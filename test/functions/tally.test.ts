@@ -137,6 +137,35 @@ describe('the tally', () => {
     expect(sent.slice(2)).toEqual([[a, 7]]);
   });
 
+  it('sends a poll at most one message per interval across stream shards, ending with the final totals', async () => {
+    const pollId = await newPoll();
+    const sent: PollResults[] = [];
+    const intervalMs = 1000;
+    const gated = functionsFor({
+      pollsTable: api.tables.POLLS_TABLE,
+      redisUrl: redis.url,
+      publishIntervalMs: intervalMs,
+      publish: async (results) => {
+        sent.push(results);
+      },
+    });
+    const started = Date.now();
+
+    // Eight stream shards count a batch of the same poll at the same time.
+    await Promise.all(
+      Array.from({ length: 8 }, (_, shard) => gated.tally(`gate-shard-${shard}`, votes(pollId, 1, 10))),
+    );
+    const elapsed = Date.now() - started;
+    gated.close();
+
+    expect(sent.at(-1)?.totalVotes).toBe(80);
+    expect(sent.length).toBeLessThan(8);
+    expect(sent.length).toBeLessThanOrEqual(1 + Math.ceil(elapsed / intervalMs));
+    expect(sent.map((results) => results.totalVotes)).toEqual(
+      [...sent.map((r) => r.totalVotes)].sort((a, b) => a - b),
+    );
+  });
+
   it('repairs Redis when a batch is redelivered after a crash between the commit and the cache write', async () => {
     const pollId = await newPoll();
     await fns.tally('shard-g', votes(pollId, 1, 4));

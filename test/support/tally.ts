@@ -4,6 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { inject } from 'vitest';
 import { createDocumentClient, createRedis } from '../../functions/common/clients.ts';
+import { DEFAULT_PUBLISH_INTERVAL_MS } from '../../functions/common/config.ts';
 import { observability } from '../../functions/common/observability.ts';
 import type { Publish } from '../../functions/common/publisher.ts';
 import { ResultsStore } from '../../functions/common/store.ts';
@@ -49,7 +50,12 @@ export function voteRecord(n: number, vote: VoteImage): DynamoDBRecord {
 }
 
 /** The tally and results functions as deployed, but on the test's tables, Redis and publish recorder. */
-export function functionsFor(options: { pollsTable: string; redisUrl: string | null; publish?: Publish }) {
+export function functionsFor(options: {
+  pollsTable: string;
+  redisUrl: string | null;
+  publish?: Publish;
+  publishIntervalMs?: number;
+}) {
   const dynamo = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
   const redis = createRedis(options.redisUrl);
   const store = new ResultsStore(dynamo, options.pollsTable, redis);
@@ -63,6 +69,7 @@ export function functionsFor(options: { pollsTable: string; redisUrl: string | n
     logger,
     metrics,
     now,
+    publishIntervalMs: options.publishIntervalMs ?? DEFAULT_PUBLISH_INTERVAL_MS,
   });
   const results = createResultsHandler({ store, logger, metrics, now });
   return {
