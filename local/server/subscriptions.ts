@@ -30,6 +30,9 @@ function parseStartData(data: string): GraphQLRequestBody | null {
   }
 }
 
+/** Payloads rendered for each published result, by subscriber query, variables and identity. */
+const rendered = new WeakMap<object, Map<string, Promise<Record<string, unknown> | null>>>();
+
 /** Builds the handler the real-time server calls for each `start`. */
 export function createSubscriptionStarter(options: {
   schema: GraphQLSchema;
@@ -97,15 +100,23 @@ export function createSubscriptionStarter(options: {
         arguments: args,
         filter: resolved?.subscriptionFilter,
         mutations: subscribedMutations(fieldDef) ?? [],
-        render: async (mutationResult) => {
-          const rendered = await graphql.renderSubscription(
-            preparation.prepared,
-            variables,
-            auth.caller,
-            fieldName,
-            mutationResult,
-          );
-          return rendered.data;
+        render: (mutationResult) => {
+          // Subscribers with the same query, variables and identity see the same payload: render it once
+          // per published result, not once per subscriber (1,000 watchers of a poll share one render).
+          const key = `${body.query}\u0000${JSON.stringify(variables)}\u0000${auth.caller.authType}\u0000${JSON.stringify(auth.caller.identity)}`;
+          let renders = rendered.get(mutationResult);
+          if (!renders) {
+            renders = new Map();
+            rendered.set(mutationResult, renders);
+          }
+          let payload = renders.get(key);
+          if (!payload) {
+            payload = graphql
+              .renderSubscription(preparation.prepared, variables, auth.caller, fieldName, mutationResult)
+              .then((response) => response.data);
+            renders.set(key, payload);
+          }
+          return payload;
         },
       },
     };
