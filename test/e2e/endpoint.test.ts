@@ -20,6 +20,16 @@ const RESULTS_FIELDS =
 const CREATE_POLL = `mutation Create($input: CreatePollInput!) { createPoll(input: $input) { id title status options { id label } } }`;
 const CAST_VOTE = `mutation Vote($input: CastVoteInput!) { castVote(input: $input) { voteId pollId optionId duplicate } }`;
 
+/** Totals of a poll nobody voted in, as publishResults takes them. */
+const EMPTY_RESULTS = {
+  pollId: 'p',
+  status: 'OPEN',
+  totalVotes: 0,
+  options: [],
+  demographics: [],
+  updatedAt: '2026-11-25T12:00:00.000Z',
+};
+
 const apiKey = () => ({ 'x-api-key': endpoint.outputs.data.api_key });
 const admin = () => ({ authorization: endpoint.outputs.custom.local.adminToken });
 
@@ -229,16 +239,7 @@ describe('the local endpoint, driven over HTTP and a raw WebSocket', () => {
         endpoint.graphqlUrl,
         {
           query: PUBLISH_RESULTS,
-          variables: {
-            input: {
-              pollId: 'p',
-              status: 'OPEN',
-              totalVotes: 0,
-              options: [],
-              demographics: [],
-              updatedAt: '2026-11-25T12:00:00.000Z',
-            },
-          },
+          variables: { input: EMPTY_RESULTS },
         },
         apiKey(),
       );
@@ -249,16 +250,7 @@ describe('the local endpoint, driven over HTTP and a raw WebSocket', () => {
     it('publishResults signed with the wrong secret, or with its body changed after signing', async () => {
       const body = JSON.stringify({
         query: PUBLISH_RESULTS,
-        variables: {
-          input: {
-            pollId: 'p',
-            status: 'OPEN',
-            totalVotes: 0,
-            options: [],
-            demographics: [],
-            updatedAt: '2026-11-25T12:00:00.000Z',
-          },
-        },
+        variables: { input: EMPTY_RESULTS },
       });
       const wrongSecret = await signRequest(
         { ...endpoint.settings.iam, secretAccessKey: 'not-the-secret' },

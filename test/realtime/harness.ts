@@ -121,6 +121,16 @@ export async function startHarness(overrides: Partial<RealtimeOptions> = {}): Pr
   };
 }
 
+/** The fake start, with each accepted subscription rendering payloads through `render`. */
+export function startWithRender(
+  render: RealtimeSubscription['render'],
+): RealtimeOptions['startSubscription'] {
+  return async (input) => {
+    const started = await fakeStart(input);
+    return started.ok ? { ok: true, subscription: { ...started.subscription, render } } : started;
+  };
+}
+
 /** A protocol-speaking client with a receive queue. */
 export class TestClient {
   private readonly queue: Received[] = [];

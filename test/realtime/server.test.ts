@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RealtimeOptions } from '../../local/realtime/server.ts';
-import { b64, b64url, fakeStart, GOOD_KEY, type Harness, startHarness, TestClient } from './harness.ts';
+import {
+  b64,
+  b64url,
+  fakeStart,
+  GOOD_KEY,
+  type Harness,
+  startHarness,
+  startWithRender,
+  TestClient,
+} from './harness.ts';
 
 let harness: Harness | undefined;
 const clients: TestClient[] = [];
@@ -162,21 +171,11 @@ describe('subscriptions', () => {
 
   it('keeps publish order per connection', async () => {
     const h = await setup({
-      startSubscription: async (input) => {
-        const started = await fakeStart(input);
-        if (!started.ok) return started;
-        return {
-          ok: true,
-          subscription: {
-            ...started.subscription,
-            // The first result renders slowest.
-            render: async (result) => {
-              await new Promise((resolve) => setTimeout(resolve, result.totalVotes === 1 ? 60 : 0));
-              return { onResultsUpdated: { totalVotes: result.totalVotes } };
-            },
-          },
-        };
-      },
+      // The first result renders slowest.
+      startSubscription: startWithRender(async (result) => {
+        await new Promise((resolve) => setTimeout(resolve, result.totalVotes === 1 ? 60 : 0));
+        return { onResultsUpdated: { totalVotes: result.totalVotes } };
+      }),
     });
     const client = await ready(h);
     client.start('s', { pollId: 'A' });
@@ -194,20 +193,10 @@ describe('subscriptions', () => {
     const reported: string[] = [];
     const h = await setup({
       onError: (_error, context) => reported.push(context),
-      startSubscription: async (input) => {
-        const started = await fakeStart(input);
-        if (!started.ok) return started;
-        return {
-          ok: true,
-          subscription: {
-            ...started.subscription,
-            render: async (result) => {
-              if (result.totalVotes === 0) throw new Error('boom');
-              return null;
-            },
-          },
-        };
-      },
+      startSubscription: startWithRender(async (result) => {
+        if (result.totalVotes === 0) throw new Error('boom');
+        return null;
+      }),
     });
     const client = await ready(h);
     client.start('s', { pollId: 'A' });
