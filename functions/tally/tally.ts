@@ -49,7 +49,7 @@ export interface TallyDeps {
 
 /** A transaction holds at most 100 actions: the checkpoint plus at most 99 count items. */
 const MAX_POLLS_PER_TRANSACTION = 99;
-/** Keeps one count update's expression well under DynamoDB's 4 KB expression limit. */
+/** Distinct counters one count update may name: keeps its expression under DynamoDB's 4 KB limit. */
 const MAX_COUNTERS_PER_POLL = 200;
 /** How often to re-read a moved checkpoint and try again before failing the batch. */
 const MAX_CHECKPOINT_ATTEMPTS = 5;
@@ -57,7 +57,8 @@ const MAX_CHECKPOINT_ATTEMPTS = 5;
 /** A vote record of the batch, in stream order. */
 interface StreamVote extends CountedVote {
   readonly sequence: string;
-  readonly eventId: string;
+  /** The record's own sequence number, as Lambda's partial batch response names a failed record. */
+  readonly itemIdentifier: string;
   readonly castAt: string;
 }
 
@@ -73,7 +74,7 @@ function toVote(record: DynamoDBRecord): StreamVote | null {
     castAt: String(item.castAt ?? ''),
     demographics: (item.demographics as Record<string, string> | undefined) ?? {},
     sequence: fixedWidthSequence(sequence),
-    eventId: record.eventID ?? '',
+    itemIdentifier: sequence,
   };
 }
 
@@ -81,21 +82,25 @@ function toVote(record: DynamoDBRecord): StreamVote | null {
 function chunks(votes: readonly StreamVote[]): StreamVote[][] {
   const out: StreamVote[][] = [];
   let current: StreamVote[] = [];
-  let counters = new Map<string, number>();
+  // The distinct count attributes each poll's update names: they, not the votes, fill its expression.
+  let attributes = new Map<string, Set<string>>();
   for (const vote of votes) {
-    const added = 1 + Object.keys(vote.demographics).length;
-    const pollCounters = (counters.get(vote.pollId) ?? 0) + added;
-    const pollsAfter = counters.has(vote.pollId) ? counters.size : counters.size + 1;
+    const names = [...(deltasByPoll([vote]).get(vote.pollId)?.keys() ?? [])];
+    const known = attributes.get(vote.pollId);
+    const pollsAfter = known ? attributes.size : attributes.size + 1;
+    const countersAfter = (known?.size ?? 0) + names.filter((name) => !known?.has(name)).length;
     if (
       current.length > 0 &&
-      (pollsAfter > MAX_POLLS_PER_TRANSACTION || pollCounters > MAX_COUNTERS_PER_POLL)
+      (pollsAfter > MAX_POLLS_PER_TRANSACTION || countersAfter > MAX_COUNTERS_PER_POLL)
     ) {
       out.push(current);
       current = [];
-      counters = new Map();
+      attributes = new Map();
     }
     current.push(vote);
-    counters.set(vote.pollId, (counters.get(vote.pollId) ?? 0) + added);
+    const set = attributes.get(vote.pollId) ?? new Set<string>();
+    for (const name of names) set.add(name);
+    attributes.set(vote.pollId, set);
   }
   if (current.length > 0) out.push(current);
   return out;
@@ -116,7 +121,8 @@ export class Tally {
       attempt += 1;
       const checkpoint = await this.readCheckpoint(shardId);
       const fresh = votes.filter((vote) => checkpoint === null || vote.sequence > checkpoint);
-      metrics.addMetric(Metric.ReplaysSkipped, MetricUnit.Count, votes.length - fresh.length);
+      if (attempt === 1)
+        metrics.addMetric(Metric.ReplaysSkipped, MetricUnit.Count, votes.length - fresh.length);
       const outcome = await this.commit(shardId, checkpoint, fresh, polls);
       if (outcome.ok) break;
       if (outcome.failedAt !== undefined) {
@@ -188,7 +194,7 @@ export class Tally {
         const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
         if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return { ok: false };
         this.deps.logger.error('count transaction failed', { shardId, error: error as Error });
-        return { ok: false, failedAt: (chunk[0] as StreamVote).eventId };
+        return { ok: false, failedAt: (chunk[0] as StreamVote).itemIdentifier };
       }
       this.deps.metrics.addMetric(Metric.VotesCounted, MetricUnit.Count, counted.length);
       previous = last.sequence;

@@ -79,6 +79,20 @@ describe('the tally', () => {
     expect(shards.options).toEqual(expected(all));
   });
 
+  it('reports a batch it cannot count by the sequence number of its first uncounted record', async () => {
+    const pollId = await newPoll({ demographicFields: ['REGION'] });
+    // A counter name over DynamoDB's 64 KB attribute-name limit fails the count transaction (not its condition).
+    const batch = [
+      ...votes(pollId, 1, 3),
+      voteRecord(4, { pollId, optionId: 'opt1', demographics: { REGION: 'r'.repeat(450_000) } }),
+    ];
+
+    const response = await fns.tally('shard-fail', batch);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: batch[0]?.dynamodb?.SequenceNumber }]);
+    expect((await fns.store.totalsFromShards(pollId)).total).toBe(0);
+  });
+
   it('keeps one checkpoint per stream shard, so shards of one poll add up', async () => {
     const pollId = await newPoll();
     const first = votes(pollId, 1, 10);
