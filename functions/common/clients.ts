@@ -7,6 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Redis } from 'ioredis';
 import { ConfigError } from './errors.ts';
+import { oncePerContainer } from './once.ts';
 
 /** A document client (plain JS values in and out), optionally for a local endpoint. */
 export function createDocumentClient(options: { region: string; endpoint?: string }): DynamoDBDocumentClient {
@@ -42,15 +43,13 @@ export function createRedis(url: string | null, password?: string | null): Redis
   return client;
 }
 
-let redisPassword: Promise<string | null> | undefined;
-
 /**
  * The Redis AUTH token from Secrets Manager (`{"authToken": "..."}`), fetched once per container; null when
  * no secret is configured.
  */
 export function redisPasswordFrom(secretArn: string | null, region: string): Promise<string | null> {
   if (!secretArn) return Promise.resolve(null);
-  redisPassword ??= (async () => {
+  redisPassword ??= oncePerContainer(async () => {
     const secrets = new SecretsManagerClient({ region });
     const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
     const token = (JSON.parse(SecretString ?? '{}') as { authToken?: unknown }).authToken;
@@ -58,6 +57,8 @@ export function redisPasswordFrom(secretArn: string | null, region: string): Pro
       throw new ConfigError('REDIS_AUTH_SECRET_ARN', 'names a secret without an "authToken" string');
     }
     return token;
-  })();
-  return redisPassword;
+  });
+  return redisPassword();
 }
+
+let redisPassword: (() => Promise<string>) | undefined;

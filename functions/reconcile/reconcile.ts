@@ -55,7 +55,10 @@ export async function reconcilePoll(
   const redisBefore = cached.totals?.totals ?? null;
   let redisRepaired = false;
   if (!sameTotals(redisBefore, shards)) {
-    redisRepaired = await deps.store.replaceTotals(pollId, { totals: shards, updatedAt: deps.now() });
+    // With Redis down there is nothing to repair; the recount and the shards still stand.
+    redisRepaired = await deps.store
+      .replaceTotals(pollId, { totals: shards, updatedAt: deps.now() })
+      .catch(() => false);
   }
   return { pollId, recount, shards, redisBefore, redisRepaired };
 }

@@ -2,6 +2,7 @@
 import { createDocumentClient, createRedis, redisPasswordFrom } from '../common/clients.ts';
 import { readConfig } from '../common/config.ts';
 import { observability } from '../common/observability.ts';
+import { oncePerContainer } from '../common/once.ts';
 import { ResultsStore } from '../common/store.ts';
 import { type ResultsDeps, type ResultsReply, type ResultsRequest, resultsFor } from './results.ts';
 
@@ -15,8 +16,6 @@ export function createResultsHandler(deps: ResultsDeps): (event: ResultsRequest)
     }
   };
 }
-
-let cached: Promise<(event: ResultsRequest) => Promise<ResultsReply>> | undefined;
 
 /** Builds the production handler once per container, from the environment. */
 async function build(): Promise<(event: ResultsRequest) => Promise<ResultsReply>> {
@@ -32,8 +31,9 @@ async function build(): Promise<(event: ResultsRequest) => Promise<ResultsReply>
   });
 }
 
+const productionHandler = oncePerContainer(build);
+
 /** The Lambda handler; clients are built once per container. */
 export const handler = async (event: ResultsRequest): Promise<ResultsReply> => {
-  cached ??= build();
-  return (await cached)(event);
+  return (await productionHandler())(event);
 };

@@ -10,6 +10,7 @@ import { createDocumentClient, createRedis, redisPasswordFrom } from '../common/
 import { readConfig } from '../common/config.ts';
 import { FunctionError } from '../common/errors.ts';
 import { observability } from '../common/observability.ts';
+import { oncePerContainer } from '../common/once.ts';
 import { createPublisher } from '../common/publisher.ts';
 import { ResultsStore } from '../common/store.ts';
 import { Tally, type TallyDeps } from './tally.ts';
@@ -40,8 +41,6 @@ export function createTallyHandler(deps: TallyDeps): (event: TallyEvent) => Prom
   };
 }
 
-let cached: Promise<(event: TallyEvent) => Promise<DynamoDBBatchResponse>> | undefined;
-
 /** Builds the production handler once per container, from the environment. */
 async function build(): Promise<(event: TallyEvent) => Promise<DynamoDBBatchResponse>> {
   const config = readConfig(process.env);
@@ -62,8 +61,9 @@ async function build(): Promise<(event: TallyEvent) => Promise<DynamoDBBatchResp
   });
 }
 
+const productionHandler = oncePerContainer(build);
+
 /** The Lambda handler. */
 export const handler = async (event: TallyEvent): Promise<DynamoDBBatchResponse> => {
-  cached ??= build();
-  return (await cached)(event);
+  return (await productionHandler())(event);
 };
