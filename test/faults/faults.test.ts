@@ -110,26 +110,29 @@ describe('faults during a run of votes', () => {
         },
       ],
     ];
-    const fired: string[] = [];
+    const faultErrors: string[] = [];
     let faultChain = Promise.resolve();
     const onAccepted = () => {
       accepted += 1;
       for (const [mark, name, fault] of faults) {
         if (accepted === mark) {
-          fired.push(name);
-          faultChain = faultChain.then(fault);
+          faultChain = faultChain.then(fault).catch((error: Error) => {
+            faultErrors.push(`${name}: ${error.message}`);
+          });
         }
       }
     };
 
-    // Each voter retries with its own idempotency key until it holds a receipt, through every fault.
-    const receipts = new Map<string, Set<string>>();
+    // Each voter retries with its own idempotency key until it holds a receipt, through every fault, then
+    // sends the same request once more, as a client that never saw the first response would.
+    const receipts = new Map<string, { voteId: string; duplicate: boolean }[]>();
+    let failedAttempts = 0;
     const expected: Record<string, number> = { opt1: 0, opt2: 0, opt3: 0 };
     const voteUntilReceipt = async (voter: number) => {
       const voterToken = `fault-voter-${String(voter).padStart(4, '0')}`;
       const optionId = `opt${(voter % 3) + 1}`;
       let counted = false;
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 0; attempt < 200; attempt++) {
         try {
           const reply = await postGraphQL(
             endpoint.graphqlUrl,
@@ -139,23 +142,25 @@ describe('faults during a run of votes', () => {
             },
             apiKey,
           );
-          const receipt = reply.body.data?.castVote as { voteId: string } | undefined;
+          const receipt = reply.body.data?.castVote as { voteId: string; duplicate: boolean } | undefined;
           if (receipt) {
-            const ids = receipts.get(voterToken) ?? new Set();
-            ids.add(receipt.voteId);
-            receipts.set(voterToken, ids);
+            const held = [...(receipts.get(voterToken) ?? []), receipt];
+            receipts.set(voterToken, held);
             if (!counted) {
               counted = true;
               expected[optionId] = (expected[optionId] ?? 0) + 1;
               onAccepted();
             }
-            return;
+            if (held.length === 2) return;
+            continue;
           }
         } catch {
-          // The endpoint itself is up; a refused connection would be a failure of this test's own making.
+          // A refused connection: the endpoint restarting is not among the faults, so retry the same way.
         }
+        failedAttempts += 1;
         await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1000)));
       }
+      throw new Error(`${voterToken} got no receipt in 200 attempts`);
     };
     const queue = Array.from({ length: VOTERS }, (_, i) => i);
     await Promise.all(
@@ -167,10 +172,13 @@ describe('faults during a run of votes', () => {
     );
     await faultChain;
 
-    // Every retry returned the same vote, and each voter was accepted once.
-    expect(fired).toHaveLength(faults.length);
-    expect([...receipts.values()].every((ids) => ids.size === 1)).toBe(true);
-    expect(accepted).toBe(VOTERS);
+    // The faults ran and got in the way of some requests; every repeated request returned the first vote.
+    expect(faultErrors).toEqual([]);
+    expect(failedAttempts).toBeGreaterThan(0);
+    for (const held of receipts.values()) {
+      expect(held.map((receipt) => receipt.voteId)).toEqual([held[0]?.voteId, held[0]?.voteId]);
+      expect(held[1]?.duplicate).toBe(true);
+    }
 
     // The tally catches up on its own; then results, count shards and Redis all equal the accepted votes.
     const read = async () =>
