@@ -22,6 +22,7 @@ import type { FieldExecutor, FieldResult } from '../api/resolvers.ts';
 import type { GraphQLErrorOut } from '../appsync-js/index.ts';
 import { authorizeField } from '../auth/authorize.ts';
 import type { Caller } from '../auth/types.ts';
+import { subscribedMutations } from '../schema/load.ts';
 
 /** One error of a GraphQL response, in AppSync's shape. */
 export interface AppSyncGraphQLError {
@@ -91,6 +92,23 @@ export function toAppSyncError(error: GraphQLError): AppSyncGraphQLError {
 const validated = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
 /** Distinct query texts kept per schema; past this the oldest is dropped. */
 const DOCUMENT_CACHE_SIZE = 500;
+
+/** Parses a GraphQL request body (`{ query, variables?, operationName? }` as JSON), or null when it is not one. */
+export function parseGraphQLBody(text: string): GraphQLRequestBody | null {
+  try {
+    const body = JSON.parse(text) as Partial<GraphQLRequestBody> | null;
+    if (!body || typeof body.query !== 'string') {
+      return null;
+    }
+    const variables = body.variables ?? null;
+    if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+      return null;
+    }
+    return { query: body.query, variables, operationName: body.operationName ?? null };
+  } catch {
+    return null;
+  }
+}
 
 /** Parses and validates a query once per distinct text; on failure, the errors AppSync would answer with. */
 function validatedDocument(schema: GraphQLSchema, query: string): DocumentNode | GraphQLResponseBody {
@@ -171,6 +189,12 @@ export function createGraphQLService(options: {
 }): GraphQLService {
   const { schema, executor } = options;
   const rootTypes = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name]);
+  // Only results of mutations some subscription listens to go to the real-time server (not every castVote).
+  const subscribed = new Set(
+    Object.values(schema.getSubscriptionType()?.getFields() ?? {}).flatMap(
+      (field) => subscribedMutations(field) ?? [],
+    ),
+  );
 
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = async (
     source,
@@ -252,7 +276,7 @@ export function createGraphQLService(options: {
       });
       if (operation.operation === 'mutation' && result.data && options.onMutation) {
         for (const selection of operation.selectionSet.selections) {
-          if (selection.kind !== 'Field') continue;
+          if (selection.kind !== 'Field' || !subscribed.has(selection.name.value)) continue;
           const key = selection.alias?.value ?? selection.name.value;
           const value = (result.data as Record<string, unknown>)[key];
           if (value && typeof value === 'object') {

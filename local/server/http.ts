@@ -8,7 +8,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createServer, type Server } from '@httptoolkit/httpolyglot';
 import type { AuthOutcome, AuthRequest } from '../auth/types.ts';
-import type { GraphQLRequestBody, GraphQLService } from './graphql.ts';
+import { type GraphQLService, parseGraphQLBody } from './graphql.ts';
 import type { Certificate } from './tls.ts';
 
 /** AppSync accepts request bodies up to 1 MB. */
@@ -130,23 +130,6 @@ function headersOf(request: IncomingMessage): Record<string, string> {
     }
   }
   return headers;
-}
-
-/** Parses a GraphQL request body, or says why it cannot be. */
-function parseGraphQLBody(text: string): GraphQLRequestBody | null {
-  try {
-    const body = JSON.parse(text) as Partial<GraphQLRequestBody> | null;
-    if (!body || typeof body.query !== 'string') {
-      return null;
-    }
-    const variables = body.variables ?? null;
-    if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-      return null;
-    }
-    return { query: body.query, variables, operationName: body.operationName ?? null };
-  } catch {
-    return null;
-  }
 }
 
 async function handleGraphQL(options: HttpOptions, request: IncomingMessage, response: ServerResponse) {

@@ -11,23 +11,10 @@ import type { AuthSettings } from '../auth/types.ts';
 import type { RealtimeError } from '../realtime/protocol.ts';
 import type { StartSubscriptionInput, StartSubscriptionResult } from '../realtime/server.ts';
 import { subscribedMutations } from '../schema/load.ts';
-import type { GraphQLRequestBody, GraphQLService } from './graphql.ts';
-import { prepareOperation } from './graphql.ts';
+import { type GraphQLService, parseGraphQLBody, prepareOperation } from './graphql.ts';
 
 function refused(...errors: RealtimeError[]): StartSubscriptionResult {
   return { ok: false, errors };
-}
-
-/** Parses the start's `data` string: `{ query, variables?, operationName? }`. */
-function parseStartData(data: string): GraphQLRequestBody | null {
-  try {
-    const body = JSON.parse(data) as Partial<GraphQLRequestBody> | null;
-    return body && typeof body.query === 'string'
-      ? { query: body.query, variables: body.variables ?? {}, operationName: body.operationName ?? null }
-      : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Payloads rendered for each published result, by subscriber query, variables and identity. */
@@ -47,7 +34,7 @@ export function createSubscriptionStarter(options: {
     if (!auth.ok) {
       return refused({ errorType: auth.errorType, message: auth.message, errorCode: auth.status });
     }
-    const body = parseStartData(input.data);
+    const body = parseGraphQLBody(input.data);
     if (!body) {
       return refused({
         errorType: 'BadRequestException',
@@ -113,7 +100,13 @@ export function createSubscriptionStarter(options: {
           if (!payload) {
             payload = graphql
               .renderSubscription(preparation.prepared, variables, auth.caller, fieldName, mutationResult)
-              .then((response) => response.data);
+              .then((response) => {
+                // A field the subscriber may not see, or one that failed, reaches it as null: say so here.
+                for (const error of response.errors ?? []) {
+                  console.warn(`[real-time] ${fieldName}: ${error.errorType ?? 'error'}: ${error.message}`);
+                }
+                return response.data;
+              });
             renders.set(key, payload);
           }
           return payload;
