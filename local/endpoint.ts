@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, createRedis } from '../functions/common/clients.ts';
+import { createRedis, documentClientOver } from '../functions/common/clients.ts';
 import { observability } from '../functions/common/observability.ts';
 import { createPublisher } from '../functions/common/publisher.ts';
 import { ResultsStore } from '../functions/common/store.ts';
@@ -177,7 +177,7 @@ async function start(
   log(`credentials       ${join(stateDir, 'auth-settings.json')}, certificate ${certificate.certPath}`);
 
   const schema = loadProjectSchema();
-  const documents = createDocumentClient({ region: REGION, endpoint: dynamo.endpoint });
+  const documents = documentClientOver(client);
   const cache = createRedis(redis.url);
   stops.push(async () => cache?.disconnect());
   const store = new ResultsStore(documents, tableNames.POLLS_TABLE as string, cache);

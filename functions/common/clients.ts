@@ -17,6 +17,11 @@ export function createDocumentClient(options: { region: string; endpoint?: strin
       ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
+  return documentClientOver(client);
+}
+
+/** A document client over an existing low-level client (sharing its connections). */
+export function documentClientOver(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

@@ -20,9 +20,7 @@ export interface LoadedCode {
   readonly response: SandboxHandler;
   /** The record the sandbox's `util`, `extensions` and `console` write into during a run. */
   readonly invocation: Invocation;
-  /** Copies a JSON value into the sandbox realm, so handler code sees ordinary objects of its own realm. */
-  readonly toSandbox: (value: unknown) => unknown;
-  /** Parses JSON text into the sandbox realm. */
+  /** Parses JSON text into the sandbox realm, so handler code sees ordinary objects of its own realm. */
   readonly parseInSandbox: (text: string) => unknown;
 }
 
@@ -99,7 +97,6 @@ export function loadCode(code: string, name: string): LoadedCode {
     request: request as SandboxHandler,
     response: response as SandboxHandler,
     invocation,
-    toSandbox: (value) => (value === undefined ? undefined : sandboxJson.parse(JSON.stringify(value))),
     parseInSandbox: (text) => sandboxJson.parse(text),
   };
 }
