@@ -4,6 +4,7 @@
  */
 import { type Context, util } from '@aws-appsync/utils';
 import type { MutationCreatePollArgs, Poll } from '../generated/graphql.ts';
+import { nowInstant } from './lib/clock.ts';
 import { ListKey, NO_CLOSING_TIME } from './lib/constants.ts';
 import { failWith } from './lib/errors.ts';
 import { copyIndexes, pollCopyKey, pollKey } from './lib/keys.ts';
@@ -11,7 +12,7 @@ import { type PollItem, toPoll } from './lib/poll.ts';
 import { validateCreatePoll } from './lib/validate.ts';
 
 export function request(ctx: Context<MutationCreatePollArgs>) {
-  const now = util.time.nowISO8601();
+  const now = nowInstant();
   const id = util.autoId();
   const item: PollItem = { ...validateCreatePoll(ctx.args.input, now), id, createdAt: now };
   ctx.stash.item = item;

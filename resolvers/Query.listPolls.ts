@@ -6,6 +6,7 @@
  */
 import { type Context, util } from '@aws-appsync/utils';
 import type { PollPage, QueryListPollsArgs } from '../generated/graphql.ts';
+import { nowInstant } from './lib/clock.ts';
 import { ErrorType, Limits, ListKey } from './lib/constants.ts';
 import { failWith, refuse } from './lib/errors.ts';
 import { type PollItem, toPoll } from './lib/poll.ts';
@@ -34,7 +35,8 @@ export function request(ctx: Context<QueryListPollsArgs>) {
     refuse(ErrorType.Validation, `limit must be 1 to ${Limits.listMax}, got ${pageSize}`);
   }
   const { stage, inner } = parseToken(nextToken, status);
-  const now = util.time.nowISO8601();
+  // The fixed-width form: stored instants are fixed width, and DynamoDB compares them as strings.
+  const now = nowInstant();
   // Sort keys are "<instant>#<id>": everything closing at or before now sorts below now + "$" ("$" follows "#").
   const nowBound = `${now}$`;
   ctx.stash.stage = stage;

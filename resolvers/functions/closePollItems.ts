@@ -4,6 +4,7 @@
  * returned as it is, without a write.
  */
 import { type Context, runtime, util } from '@aws-appsync/utils';
+import { nowInstant } from '../lib/clock.ts';
 import { ListKey } from '../lib/constants.ts';
 import { failWith } from '../lib/errors.ts';
 import { copyIndexes, pollCopyKey, pollKey } from '../lib/keys.ts';
@@ -14,7 +15,7 @@ export function request(ctx: Context) {
   if (poll.closedAt) {
     runtime.earlyReturn(poll);
   }
-  const closedAt = util.time.nowISO8601();
+  const closedAt = nowInstant();
   ctx.stash.closedAt = closedAt;
   const table = ctx.env.POLLS_TABLE;
   const canonical = {

@@ -1,6 +1,12 @@
 /**
  * castVote step 1: read the poll from the copy picked by the voter's hash (no key every voter shares), and
  * refuse the vote when the poll is missing, not open, or does not have the option or demographic field.
+ *
+ * The read is strongly consistent: closePoll writes closedAt to every copy before it returns, and an
+ * eventually consistent read could still return the copy from before that write (DynamoDB's read
+ * consistency page: a read "might not reflect the results of a recently completed write"), so a vote sent
+ * after closePoll returned would be accepted. It costs one read unit per copy read instead of a half
+ * (docs/capacity.md).
  */
 import { type Context, util } from '@aws-appsync/utils';
 import { ErrorType, POLL_COPIES } from '../lib/constants.ts';
@@ -12,7 +18,11 @@ import { type CheckedVote, demographicInputName } from '../lib/validate.ts';
 export function request(ctx: Context) {
   const vote: CheckedVote = ctx.stash.vote;
   const copy = spreadIndex(ctx.stash.voter, POLL_COPIES);
-  return { operation: 'GetItem', key: util.dynamodb.toMapValues(pollCopyKey(vote.pollId, copy)) };
+  return {
+    operation: 'GetItem',
+    key: util.dynamodb.toMapValues(pollCopyKey(vote.pollId, copy)),
+    consistentRead: true,
+  };
 }
 
 export function response(ctx: Context): PollItem {
@@ -24,7 +34,7 @@ export function response(ctx: Context): PollItem {
   if (!poll) {
     return refuse(ErrorType.PollNotFound, `input.pollId "${vote.pollId}" is not a poll`);
   }
-  const status = pollStatus(poll, util.time.nowISO8601());
+  const status = pollStatus(poll, ctx.stash.castAt);
   if (status === 'SCHEDULED') {
     refuse(ErrorType.PollNotOpen, `poll "${poll.id}" (input.pollId) opens at ${poll.opensAt}`);
   }

@@ -37,7 +37,8 @@ export function request(ctx: Context) {
     voteId: util.autoUlid(),
     pollId: vote.pollId,
     optionId: vote.optionId,
-    castAt: util.time.nowISO8601(),
+    // The instant the poll's window was checked against (castVote reads the clock once per request).
+    castAt: ctx.stash.castAt,
     exportBucket: `${vote.pollId}#${bucket < 10 ? '0' : ''}${bucket}`,
   };
   if (vote.idempotencyKey) {

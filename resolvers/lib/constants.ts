@@ -32,9 +32,12 @@ export const Limits = {
 
 /**
  * How many read copies of each poll exist. castVote reads the copy picked by the voter's hash, so no single
- * key takes every voter's read (3,000 read units per partition would cap a hot poll near 6,000 votes/s).
+ * key takes every voter's read: its read is strongly consistent (1 read unit), and 3,000 read units per
+ * partition would cap a hot poll at 3,000 votes/s on one item. 32 copies take 50,000 votes/s at about
+ * 1,560 read units per copy (docs/capacity.md). createPoll and closePoll write them all in one transaction
+ * (33 of its 100 actions). Changing it strands polls created before: deploy it between polls.
  */
-export const POLL_COPIES = 16;
+export const POLL_COPIES = 32;
 
 /**
  * How many export buckets a poll's votes spread over in the byExportBucket index, so that no index

@@ -33,7 +33,10 @@ export function spreadIndex(value: string, buckets: number): number {
 }
 
 /** Every copy index, 0 to POLL_COPIES - 1 (a literal: APPSYNC_JS cannot pass a function to Array.from). */
-const COPY_INDEXES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const COPY_INDEXES = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+  29, 30, 31,
+];
 
 /** Every copy index, 0 to POLL_COPIES - 1. */
 export function copyIndexes(): number[] {

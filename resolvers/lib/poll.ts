@@ -1,4 +1,5 @@
 import type { Poll, PollStatus } from '../../generated/graphql.ts';
+import { isBefore } from './instant.ts';
 
 /** A poll as stored: the GraphQL Poll without the derived status, plus the index attributes. */
 export interface PollItem {
@@ -14,14 +15,15 @@ export interface PollItem {
 }
 
 /**
- * A poll's status at `now` (ISO-8601, UTC): closed by an admin or past closesAt is CLOSED, before opensAt is
- * SCHEDULED, otherwise OPEN. Stored instants are normalised UTC strings, so they compare as strings.
+ * A poll's status at `now` (ISO-8601, UTC): closed by an admin or at or past closesAt is CLOSED, before
+ * opensAt is SCHEDULED, otherwise OPEN. Instants are compared in their fixed-width form, so whole seconds
+ * printed with or without `.000` compare as the same instant.
  */
 export function pollStatus(poll: PollItem, now: string): PollStatus {
-  if (poll.closedAt || (poll.closesAt && poll.closesAt <= now)) {
+  if (poll.closedAt || (poll.closesAt && !isBefore(now, poll.closesAt))) {
     return 'CLOSED';
   }
-  if (poll.opensAt && poll.opensAt > now) {
+  if (poll.opensAt && isBefore(now, poll.opensAt)) {
     return 'SCHEDULED';
   }
   return 'OPEN';

@@ -2,6 +2,7 @@ import { util } from '@aws-appsync/utils';
 import type { CastVoteInput, CreatePollInput, DemographicsInput } from '../../generated/graphql.ts';
 import { ErrorType, Limits } from './constants.ts';
 import { refuse } from './errors.ts';
+import { comparableInstant } from './instant.ts';
 import type { PollItem } from './poll.ts';
 
 /**
@@ -25,7 +26,7 @@ export function normaliseInstant(value: string, field: string): string {
   if (!Number.isFinite(millis)) {
     refuse(ErrorType.Validation, `${field} is not an ISO-8601 date-time: "${value.slice(0, 40)}"`);
   }
-  return util.time.epochMilliSecondsToISO8601(millis);
+  return comparableInstant(util.time.epochMilliSecondsToISO8601(millis));
 }
 
 /** The poll attributes a valid createPoll input describes (without id and createdAt). */

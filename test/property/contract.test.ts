@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLL_COPIES } from '../../resolvers/lib/constants.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
 import { type EndpointProcess, postGraphQL, startEndpointProcess } from '../support/endpoint.ts';
 import { allItems } from '../support/items.ts';
@@ -90,10 +91,12 @@ describe('the contract under generated inputs (resolvers on DynamoDB Local)', ()
       { numRuns: 1500, seed: 20261125 },
     );
 
-    // Both branches were explored; each accepted poll is its canonical item plus 16 copies, and a refused
+    // Both branches were explored; each accepted poll is its canonical item plus its copies, and a refused
     // one wrote nothing.
     expect(accepted).toBeGreaterThan(10);
-    expect((await allItems(api.client, api.tables.POLLS_TABLE)).length).toBe(before + 17 * accepted);
+    expect((await allItems(api.client, api.tables.POLLS_TABLE)).length).toBe(
+      before + (POLL_COPIES + 1) * accepted,
+    );
   }, 300_000);
 
   it('answers every castVote with a receipt or a contract error, and stores one vote per accepted voter', async () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../local/auth/types.ts';
+import { POLL_COPIES } from '../../resolvers/lib/constants.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
 import { allItems, putRaw } from '../support/items.ts';
 import { pollInput } from '../support/polls.ts';
@@ -121,7 +122,7 @@ describe('Mutation.castVote', () => {
       // A poll whose closing time has passed without closePoll: written directly, since createPoll
       // refuses a closing time in the past.
       expiredPoll = 'expired-poll';
-      for (const copy of Array.from({ length: 16 }, (_, i) => i)) {
+      for (const copy of Array.from({ length: POLL_COPIES }, (_, i) => i)) {
         await putRaw(api.client, api.tables.POLLS_TABLE, {
           pk: `POLL#${expiredPoll}#COPY#${copy}`,
           sk: 'POLL',

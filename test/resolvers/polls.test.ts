@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { POLL_COPIES } from '../../resolvers/lib/constants.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
 import { allItems } from '../support/items.ts';
 import { fromNow, HOUR, pollInput } from '../support/polls.ts';
@@ -33,15 +34,15 @@ describe('Mutation.createPoll', () => {
     expect((data as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('writes the canonical item and sixteen read copies, and only the canonical one is listed', async () => {
+  it('writes the canonical item and its read copies, and only the canonical one is listed', async () => {
     const { data } = await createPoll(pollInput());
     const id = (data as { id: string }).id;
 
     const items = (await allItems(api.client, api.tables.POLLS_TABLE)).filter((item) => item.id === id);
 
-    expect(items).toHaveLength(17);
+    expect(items).toHaveLength(POLL_COPIES + 1);
     expect(items.filter((item) => item.listKey === 'LIVE')).toHaveLength(1);
-    expect(items.filter((item) => String(item.pk).includes('#COPY#'))).toHaveLength(16);
+    expect(items.filter((item) => String(item.pk).includes('#COPY#'))).toHaveLength(POLL_COPIES);
   });
 
   it('is SCHEDULED before opensAt and keeps instants normalised to UTC', async () => {

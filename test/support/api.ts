@@ -8,8 +8,9 @@ import type { Caller } from '../../local/auth/types.ts';
 import { createDynamoDbDataSource } from '../../local/datasources/dynamodb.ts';
 import { createLambdaDataSource, type LambdaHandler } from '../../local/datasources/lambda.ts';
 import { createNoneDataSource } from '../../local/datasources/none.ts';
+import type { DataSource } from '../../local/datasources/types.ts';
 import type { TableNames } from '../../local/dynamodb/tables.ts';
-import type { ResolverName } from '../../resolvers/manifest.ts';
+import type { DataSourceName, ResolverName } from '../../resolvers/manifest.ts';
 import { dynamoClient, freshTables } from './dynamo.ts';
 
 /** Callers as the local endpoint's auth step would describe them. */
@@ -41,20 +42,28 @@ export interface TestApi {
   call(field: ResolverName, args: Record<string, unknown>, caller?: Caller): Promise<FieldResult>;
 }
 
+/** Wraps a data source, to see the request objects the resolvers send or act between request and reply. */
+export type DataSourceWrapper = (name: DataSourceName, dataSource: DataSource) => DataSource;
+
 /**
- * Creates fresh tables named after `prefix` and an executor over them. `results` stands in for the results
- * function (the Lambda data source of pollResults) where a test needs one.
+ * Creates fresh tables named after `prefix` and an executor over them, with the resolver bundles loaded
+ * now. `results` stands in for the results function (the Lambda data source of pollResults) where a test
+ * needs one; `wrap`, when given, wraps each data source.
  */
-export async function testApi(prefix: string, results?: LambdaHandler): Promise<TestApi> {
+export async function testApi(
+  prefix: string,
+  results?: LambdaHandler,
+  wrap: DataSourceWrapper = (_name, dataSource) => dataSource,
+): Promise<TestApi> {
   const client = dynamoClient();
   const tables = await freshTables(prefix, client);
   const executor = createFieldExecutor({
     resolvers: loadResolvers(),
     dataSources: {
-      polls: createDynamoDbDataSource({ client, tableName: tables.POLLS_TABLE }),
-      votes: createDynamoDbDataSource({ client, tableName: tables.VOTES_TABLE }),
-      results: createLambdaDataSource(results ?? (async () => ({ results: null }))),
-      none: createNoneDataSource(),
+      polls: wrap('polls', createDynamoDbDataSource({ client, tableName: tables.POLLS_TABLE })),
+      votes: wrap('votes', createDynamoDbDataSource({ client, tableName: tables.VOTES_TABLE })),
+      results: wrap('results', createLambdaDataSource(results ?? (async () => ({ results: null })))),
+      none: wrap('none', createNoneDataSource()),
     },
     env: { ...tables },
   });
