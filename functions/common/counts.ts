@@ -1,6 +1,11 @@
 /**
  * Vote counts: the deltas a batch of votes adds, the attributes a count shard keeps them in, and the
  * PollResults a poll's summed shards amount to.
+ *
+ * Every stored vote counts. Accepting is the decision: castVote stores a vote only when it accepts it, and a
+ * receipt promises that the vote is counted, exported and reconciled whatever happens to the poll after.
+ * A vote that read the poll just before closePoll committed may be stored a moment after closedAt: it was
+ * accepted, so it counts (docs/data-model.md, "What a receipt promises").
  */
 import type { DemographicCount, PollResults } from '../../generated/graphql.ts';
 import { type PollItem, pollStatus } from '../../resolvers/lib/poll.ts';
@@ -91,14 +96,4 @@ export function toPollResults(poll: PollItem, totals: Totals, updatedAt: string,
     demographics,
     updatedAt,
   };
-}
-
-/**
- * Whether a vote was cast while its poll was open. Votes after the close are stored (castVote may have read
- * a poll copy a moment before the close reached it) but neither counted nor exported.
- */
-export function castWhileOpen(vote: { readonly castAt: string }, poll: PollItem): boolean {
-  if (poll.closedAt && vote.castAt > poll.closedAt) return false;
-  if (poll.closesAt && vote.castAt >= poll.closesAt) return false;
-  return true;
 }

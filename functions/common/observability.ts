@@ -11,7 +11,6 @@ export const NAMESPACE = 'LivePolls';
 /** Metric names, one place. */
 export const Metric = {
   VotesCounted: 'VotesCounted',
-  VotesAfterClose: 'VotesAfterClose',
   Batches: 'TallyBatches',
   ReplaysSkipped: 'ReplayedRecordsSkipped',
   CacheFallbacks: 'CacheFallbacks',

@@ -18,7 +18,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type PollItem, pollStatus } from '../../resolvers/lib/poll.ts';
-import { castWhileOpen, toPollResults } from '../common/counts.ts';
+import { toPollResults } from '../common/counts.ts';
 import { MetricUnit } from '../common/observability.ts';
 import type { ResultsStore } from '../common/store.ts';
 import { csvRow } from './csv.ts';
@@ -43,7 +43,6 @@ import { type ExportPlan, type Watermark, WatermarkStore } from './watermark.ts'
 export const ExportMetric = {
   VotesExported: 'VotesExported',
   PartsWritten: 'ExportPartsWritten',
-  VotesAfterCloseSkipped: 'ExportVotesAfterCloseSkipped',
   PollsFailed: 'ExportPollsFailed',
   PollsBusy: 'ExportPollsBusy',
 } as const;
@@ -87,7 +86,6 @@ export interface PollExport {
   /** `exported`: new votes read; `unchanged`: none; `busy`: another run holds the poll. */
   readonly outcome: 'exported' | 'unchanged' | 'busy';
   readonly rows: number;
-  readonly skippedAfterClose: number;
   readonly parts: readonly string[];
   /** Whether the run repeated a run that had not committed. */
   readonly resumed: boolean;
@@ -216,14 +214,12 @@ export class Exporter {
       if (!committed) return this.busy(poll.id);
       metrics.addMetric(ExportMetric.VotesExported, MetricUnit.Count, read.rows);
       metrics.addMetric(ExportMetric.PartsWritten, MetricUnit.Count, read.parts.length);
-      metrics.addMetric(ExportMetric.VotesAfterCloseSkipped, MetricUnit.Count, read.skippedAfterClose);
     }
     const resultsWritten = await this.writeResults(poll, state);
     return {
       pollId: poll.id,
       outcome: read.votesRead > 0 ? 'exported' : 'unchanged',
       rows: read.rows,
-      skippedAfterClose: read.skippedAfterClose,
       parts: read.parts,
       resumed,
       resultsWritten,
@@ -249,7 +245,6 @@ export class Exporter {
     let current: PartWriter | null = null;
     let rows = 0;
     let votesRead = 0;
-    let skippedAfterClose = 0;
     try {
       for (const bucket of bucketNames()) {
         const from = lowerBound(state.buckets[bucket] ?? null);
@@ -264,10 +259,7 @@ export class Exporter {
         )) {
           votesRead += 1;
           buckets[bucket] = vote.voteId;
-          if (!castWhileOpen(vote, poll)) {
-            skippedAfterClose += 1;
-            continue;
-          }
+          // Every stored vote is exported: castVote stored it only because it accepted it.
           if (!current || current.rows >= maxRows) {
             if (current) await current.finish();
             await ensureStored();
@@ -283,7 +275,7 @@ export class Exporter {
       await current?.abort(error as Error);
       throw error;
     }
-    return { buckets, parts, rows, votesRead, skippedAfterClose };
+    return { buckets, parts, rows, votesRead };
   }
 
   /** The poll's manifest, naming every part stored under its folder. */
@@ -317,7 +309,6 @@ export class Exporter {
       pollId,
       outcome: 'busy',
       rows: 0,
-      skippedAfterClose: 0,
       parts: [],
       resumed: false,
       resultsWritten: false,

@@ -5,7 +5,7 @@
  * one below them would be a counting fault.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { castWhileOpen, deltasByPoll, sumShards, type Totals } from '../common/counts.ts';
+import { deltasByPoll, sumShards, type Totals } from '../common/counts.ts';
 import type { ResultsStore } from '../common/store.ts';
 import { bucketNames, bucketVotes } from '../exporter/votes.ts';
 
@@ -44,8 +44,7 @@ export async function reconcilePoll(
       { from: '0', to: '~' },
       1000,
     )) {
-      if (castWhileOpen(vote, poll))
-        votes.push({ pollId, optionId: vote.optionId, demographics: vote.demographics ?? {} });
+      votes.push({ pollId, optionId: vote.optionId, demographics: vote.demographics ?? {} });
     }
   }
   const counters = deltasByPoll(votes).get(pollId) ?? new Map<string, number>();

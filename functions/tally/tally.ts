@@ -21,13 +21,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
-import {
-  type CountedVote,
-  castWhileOpen,
-  deltasByPoll,
-  type Totals,
-  toPollResults,
-} from '../common/counts.ts';
+import { type CountedVote, deltasByPoll, type Totals, toPollResults } from '../common/counts.ts';
 import { CheckpointContentionError } from '../common/errors.ts';
 import { checkpointKey, countShardKey, fixedWidthSequence, pollKey } from '../common/keys.ts';
 import { Metric, MetricUnit } from '../common/observability.ts';
@@ -59,7 +53,6 @@ interface StreamVote extends CountedVote {
   readonly sequence: string;
   /** The record's own sequence number, as Lambda's partial batch response names a failed record. */
   readonly itemIdentifier: string;
-  readonly castAt: string;
 }
 
 function toVote(record: DynamoDBRecord): StreamVote | null {
@@ -71,7 +64,6 @@ function toVote(record: DynamoDBRecord): StreamVote | null {
   return {
     pollId: item.pollId,
     optionId: item.optionId,
-    castAt: String(item.castAt ?? ''),
     demographics: (item.demographics as Record<string, string> | undefined) ?? {},
     sequence: fixedWidthSequence(sequence),
     itemIdentifier: sequence,
@@ -176,11 +168,8 @@ export class Tally {
     let previous = checkpoint;
     for (const chunk of chunks(fresh)) {
       const last = chunk[chunk.length - 1] as StreamVote;
-      const counted = chunk.filter((vote) => {
-        const poll = polls.get(vote.pollId);
-        return poll !== undefined && castWhileOpen(vote, poll);
-      });
-      this.deps.metrics.addMetric(Metric.VotesAfterClose, MetricUnit.Count, chunk.length - counted.length);
+      // Every stored vote of a known poll counts: castVote stored it only because it accepted it.
+      const counted = chunk.filter((vote) => polls.has(vote.pollId));
       try {
         await this.deps.dynamo.send(
           new TransactWriteCommand({
