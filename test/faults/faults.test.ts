@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dyn
 import { freePort, stopProcess } from '../../local/redis-server.ts';
 import { type EndpointProcess, postGraphQL, startEndpointProcess } from '../support/endpoint.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
+import { expectEveryReceiptCounted, raceVoters, sentAfter } from '../support/vote-race.ts';
 
 const VOTERS = 240;
 const RESULTS = 'pollId totalVotes options { optionId votes }';
@@ -210,4 +212,81 @@ describe('faults during a run of votes', () => {
     expect(shards.options).toEqual(expected);
     expect(cached?.totals.options).toEqual(expected);
   }, 240_000);
+
+  it('counts every receipt of voters racing a close while the tally is killed and Redis restarted', async () => {
+    const admin = { authorization: endpoint.outputs.custom.local.adminToken };
+    const { body } = await postGraphQL(
+      endpoint.graphqlUrl,
+      {
+        query: 'mutation C($input: CreatePollInput!) { createPoll(input: $input) { id } }',
+        variables: { input: { title: 'Race', options: [{ label: 'A' }, { label: 'B' }, { label: 'C' }] } },
+      },
+      admin,
+    );
+    const pollId = (body.data as { createPoll: { id: string } }).createPoll.id;
+    let closeReturned: number | null = null;
+    const closePoll = async () => {
+      const reply = await postGraphQL(
+        endpoint.graphqlUrl,
+        { query: 'mutation X($id: ID!) { closePoll(id: $id) { id } }', variables: { id: pollId } },
+        admin,
+      );
+      if (reply.body.errors) throw new Error(JSON.stringify(reply.body.errors));
+      closeReturned = performance.now();
+    };
+    // Fired as receipts cross these marks (by progress, not by time); the close comes while the tally is
+    // dead and Redis has just come back empty.
+    const faults: [number, string, () => Promise<void>][] = [
+      [
+        30,
+        'kill the tally (SIGKILL)',
+        async () => {
+          tally?.kill('SIGKILL');
+          if (tally) await once(tally, 'exit');
+        },
+      ],
+      [50, 'kill Redis', () => redis.kill()],
+      [70, 'restart Redis', () => redis.restart()],
+      [90, 'close the poll', closePoll],
+    ];
+    const faultErrors: string[] = [];
+    let faultChain = Promise.resolve();
+
+    const attempts = await raceVoters({
+      graphqlUrl: endpoint.graphqlUrl,
+      apiKey: endpoint.outputs.data.api_key,
+      pollId,
+      clients: 32,
+      onReceipt: (receipts) => {
+        for (const [mark, name, fault] of faults) {
+          if (receipts === mark) {
+            faultChain = faultChain.then(fault).catch((error: Error) => {
+              faultErrors.push(`${name}: ${error.message}`);
+            });
+          }
+        }
+      },
+      done: (sofar) => faultErrors.length > 0 || sentAfter(sofar, closeReturned).length >= 96,
+    });
+    await faultChain;
+    tally = await startTallyProcess();
+
+    expect(faultErrors).toEqual([]);
+    const refused = attempts.filter((attempt) => attempt.receipt === null);
+    expect(new Set(refused.map((attempt) => attempt.errorType))).toEqual(new Set(['PollClosed']));
+    expect(sentAfter(attempts, closeReturned).every((attempt) => attempt.errorType === 'PollClosed')).toBe(
+      true,
+    );
+    await expectEveryReceiptCounted(
+      {
+        graphqlUrl: endpoint.graphqlUrl,
+        apiKey: endpoint.outputs.data.api_key,
+        dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+        redisUrl: redis.url,
+      },
+      pollId,
+      attempts,
+      90_000,
+    );
+  }, 300_000);
 });
