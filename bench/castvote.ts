@@ -90,6 +90,7 @@ export async function benchCastVote(
       new GetItemCommand({
         TableName: pollsTable,
         Key: { pk: { S: pollCopyKey(storePoll, copy).pk }, sk: { S: pollCopyKey(storePoll, copy).sk } },
+        ConsistentRead: true,
       }),
     );
     if (!got.Item) throw new Error('poll copy not found');

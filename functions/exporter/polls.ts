@@ -5,6 +5,7 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ListKey } from '../../resolvers/lib/constants.ts';
+import { isBefore } from '../../resolvers/lib/instant.ts';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
 
 /** The byStatus index of the polls table. */
@@ -35,7 +36,7 @@ export async function pollsToExport(
         }),
       );
       for (const item of (page.Items ?? []) as PollItem[]) {
-        if (!item.opensAt || item.opensAt <= now) polls.push(item);
+        if (!item.opensAt || !isBefore(now, item.opensAt)) polls.push(item);
       }
       start = page.LastEvaluatedKey;
     } while (start);
