@@ -34,6 +34,11 @@ export type CreatePollInput = {
   demographicFields?: InputMaybe<Array<DemographicField>>;
   opensAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
   options: Array<PollOptionInput>;
+  /**
+   * The regions voters choose from, when demographicFields includes REGION: 1 to 50 names of 1 to 40
+   * characters, distinct ignoring case. Defaults to the UN M49 regions Africa, Americas, Asia, Europe, Oceania.
+   */
+  regions?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Defaults to ALWAYS. */
   resultsVisibility?: InputMaybe<ResultsVisibility>;
   title: Scalars['String']['input'];
@@ -62,9 +67,20 @@ export const DemographicField = {
 } as const;
 
 export type DemographicField = typeof DemographicField[keyof typeof DemographicField];
+/** The answers a demographic question accepts: castVote refuses any other value with ValidationError. */
+export type DemographicValues = {
+  __typename?: 'DemographicValues';
+  field: DemographicField;
+  values: Array<Scalars['String']['output']>;
+};
+
+/** Each answer must be one of the poll's demographicValues for that field (see docs/data-model.md). */
 export type DemographicsInput = {
+  /** UNDER_18, 18_24, 25_34, 35_44, 45_54, 55_64, 65_PLUS or PREFER_NOT_TO_SAY. */
   ageGroup?: InputMaybe<Scalars['String']['input']>;
+  /** WOMAN, MAN, NON_BINARY, ANOTHER_GENDER or PREFER_NOT_TO_SAY. */
   gender?: InputMaybe<Scalars['String']['input']>;
+  /** One of the poll's regions. */
   region?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -117,9 +133,13 @@ export type Poll = {
   closesAt: Maybe<Scalars['AWSDateTime']['output']>;
   createdAt: Scalars['AWSDateTime']['output'];
   demographicFields: Array<DemographicField>;
+  /** The answers each collected field accepts, in demographicFields order (AGE_GROUP and GENDER are fixed). */
+  demographicValues: Array<DemographicValues>;
   id: Scalars['ID']['output'];
   opensAt: Maybe<Scalars['AWSDateTime']['output']>;
   options: Array<PollOption>;
+  /** The regions voters choose from when the poll collects REGION; null otherwise. */
+  regions: Maybe<Array<Scalars['String']['output']>>;
   resultsVisibility: ResultsVisibility;
   /** Derived from closedAt, opensAt and closesAt at the time of the request. */
   status: PollStatus;

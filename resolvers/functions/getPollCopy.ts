@@ -1,6 +1,6 @@
 /**
  * castVote step 1: read the poll from the copy picked by the voter's hash (no key every voter shares), and
- * refuse the vote when the poll is missing, not open, or does not have the option or demographic field.
+ * refuse the vote when the poll is missing, not open, or does not have the option or accept its demographics.
  *
  * The read is strongly consistent: closePoll writes closedAt to every copy before it returns, and an
  * eventually consistent read could still return the copy from before that write (DynamoDB's read
@@ -13,7 +13,7 @@ import { ErrorType, POLL_COPIES } from '../lib/constants.ts';
 import { failWith, refuse } from '../lib/errors.ts';
 import { pollCopyKey, spreadIndex } from '../lib/keys.ts';
 import { type PollItem, pollStatus } from '../lib/poll.ts';
-import { type CheckedVote, demographicInputName } from '../lib/validate.ts';
+import { type CheckedVote, checkDemographics } from '../lib/validate.ts';
 
 export function request(ctx: Context) {
   const vote: CheckedVote = ctx.stash.vote;
@@ -51,13 +51,6 @@ export function response(ctx: Context): PollItem {
       `input.optionId "${vote.optionId}" is not an option of poll "${poll.id}" (options: ${known})`,
     );
   }
-  for (const field of Object.keys(vote.demographics)) {
-    if (!poll.demographicFields.includes(field as PollItem['demographicFields'][number])) {
-      refuse(
-        ErrorType.Validation,
-        `input.demographics.${demographicInputName(field)}: poll "${poll.id}" does not collect ${field}`,
-      );
-    }
-  }
+  checkDemographics(vote, poll);
   return poll;
 }

@@ -25,7 +25,9 @@ export const Limits = {
   voterTokenMin: 8,
   voterTokenMax: 128,
   idempotencyKeyMax: 128,
-  demographicValueMax: 64,
+  /** The longest demographic answer, and so the longest region name a poll may list. */
+  demographicValueMax: 40,
+  regionsMax: 50,
   listDefault: 20,
   listMax: 100,
 } as const;

@@ -1,4 +1,5 @@
 import type { Poll, PollStatus } from '../../generated/graphql.ts';
+import { allowedValues } from './demographics.ts';
 import { isBefore } from './instant.ts';
 
 /** A poll as stored: the GraphQL Poll without the derived status, plus the index attributes. */
@@ -11,6 +12,8 @@ export interface PollItem {
   closedAt?: string | null;
   resultsVisibility: 'ALWAYS' | 'AFTER_CLOSE';
   demographicFields: ('AGE_GROUP' | 'REGION' | 'GENDER')[];
+  /** The regions voters choose from; set when the poll collects REGION (absent on polls stored before). */
+  regions?: string[] | null;
   createdAt: string;
 }
 
@@ -41,6 +44,11 @@ export function toPoll(item: PollItem, now: string): Poll {
     closedAt: item.closedAt ?? null,
     resultsVisibility: item.resultsVisibility,
     demographicFields: item.demographicFields,
+    demographicValues: item.demographicFields.map((field) => ({
+      field,
+      values: [...allowedValues(item, field)],
+    })),
+    regions: item.demographicFields.includes('REGION') ? [...allowedValues(item, 'REGION')] : null,
     createdAt: item.createdAt,
   };
 }

@@ -1,15 +1,34 @@
 import { util } from '@aws-appsync/utils';
 import type { CastVoteInput, CreatePollInput, DemographicsInput } from '../../generated/graphql.ts';
 import { ErrorType, Limits } from './constants.ts';
+import {
+  allowedValues,
+  DEFAULT_REGIONS,
+  DEMOGRAPHIC_INPUTS,
+  type DemographicFieldName,
+  demographicInputName,
+} from './demographics.ts';
 import { refuse } from './errors.ts';
 import { comparableInstant } from './instant.ts';
 import type { PollItem } from './poll.ts';
 
 /**
- * Refuses a string whose trimmed length is outside [min, max]. Messages give the length, never the value,
- * since a hostile value may be huge.
+ * Characters no text input may hold: control characters (C0, DEL, C1: tabs, line breaks, NUL...), lone
+ * surrogates, and the Unicode line and paragraph separators. Every text input is one line shown to people
+ * and written to CSV exports, where such characters hide or rewrite a value (docs/exports.md). A Java
+ * pattern for util.matches, which AppSync evaluates as Java's Pattern.matches.
+ */
+const PLAIN_TEXT = '[^\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}]*';
+
+/**
+ * Refuses a string holding a control character or a line break, or whose trimmed length is outside
+ * [min, max]. Control characters are looked for before trimming, so a leading tab is refused rather than
+ * trimmed away. Messages give the length, never the value, since a hostile value may be huge.
  */
 export function requireLength(value: string, field: string, min: number, max: number): string {
+  if (!util.matches(PLAIN_TEXT, value)) {
+    refuse(ErrorType.Validation, `${field} must not contain control characters or line breaks`);
+  }
   const trimmed = value.trim();
   if (trimmed.length === 0 && min > 0) {
     refuse(ErrorType.Validation, `${field} must not be empty`);
@@ -86,6 +105,10 @@ export function validateCreatePoll(input: CreatePollInput, now: string): NewPoll
     resultsVisibility: input.resultsVisibility ?? 'ALWAYS',
     demographicFields,
   };
+  const regions = validateRegions(input.regions, demographicFields.includes('REGION'));
+  if (regions) {
+    poll.regions = regions;
+  }
   if (opensAt) {
     poll.opensAt = opensAt;
   }
@@ -95,12 +118,41 @@ export function validateCreatePoll(input: CreatePollInput, now: string): NewPoll
   return poll;
 }
 
-/** The demographic input fields and the poll's DemographicField each one answers. */
-const DEMOGRAPHIC_INPUTS = [
-  { key: 'ageGroup', field: 'AGE_GROUP' },
-  { key: 'region', field: 'REGION' },
-  { key: 'gender', field: 'GENDER' },
-] as const;
+/**
+ * The regions of a new poll: the given ones, trimmed and checked, or the default regions when the poll
+ * collects REGION without naming any; null when it does not collect REGION.
+ */
+function validateRegions(given: string[] | null | undefined, collected: boolean): string[] | null {
+  if (given == null) {
+    return collected ? [...DEFAULT_REGIONS] : null;
+  }
+  if (!collected) {
+    refuse(
+      ErrorType.Validation,
+      'input.regions is given, but input.demographicFields does not include REGION',
+    );
+  }
+  if (given.length < 1 || given.length > Limits.regionsMax) {
+    refuse(
+      ErrorType.Validation,
+      `input.regions must hold 1 to ${Limits.regionsMax} regions, got ${given.length}`,
+    );
+  }
+  const regions: string[] = [];
+  const seen: Record<string, number> = {};
+  given.forEach((region, index) => {
+    const field = `input.regions[${index}]`;
+    const name = requireLength(region, field, 1, Limits.demographicValueMax);
+    const folded = name.toLowerCase();
+    const first = seen[folded];
+    if (first !== undefined) {
+      refuse(ErrorType.Validation, `${field} repeats input.regions[${first}] ("${name}")`);
+    }
+    seen[folded] = index;
+    regions.push(name);
+  });
+  return regions;
+}
 
 /** A castVote input with its strings checked and trimmed; demographics keyed by DemographicField. */
 export interface CheckedVote {
@@ -112,7 +164,8 @@ export interface CheckedVote {
 
 /**
  * Checks the parts of a castVote input that need no poll: lengths of ids, key and demographic values.
- * Whether the poll collects each demographic field is checked against the poll (checkVoteAgainstPoll).
+ * Whether the poll collects each demographic field, and accepts each answer, is checked against the poll
+ * (checkDemographics).
  */
 export function validateCastVote(input: CastVoteInput): CheckedVote {
   const pollId = requireLength(input.pollId, 'input.pollId', 1, Limits.idMax);
@@ -137,14 +190,27 @@ export function validateCastVote(input: CastVoteInput): CheckedVote {
   return { pollId, optionId, idempotencyKey, demographics };
 }
 
-/** The input field name of a DemographicField, for messages. */
-export function demographicInputName(field: string): string {
-  for (const entry of DEMOGRAPHIC_INPUTS) {
-    if (entry.field === field) {
-      return entry.key;
+/**
+ * Refuses a vote whose demographics the poll does not collect, or whose answer is not one the poll
+ * accepts. Only allowed values reach the votes table, so the tally can always count an accepted vote: its
+ * count item holds at most options × allowed values counters (docs/capacity.md).
+ */
+export function checkDemographics(vote: CheckedVote, poll: PollItem): void {
+  for (const key of Object.keys(vote.demographics)) {
+    const field = key as DemographicFieldName;
+    const name = `input.demographics.${demographicInputName(field)}`;
+    if (!poll.demographicFields.includes(field)) {
+      refuse(ErrorType.Validation, `${name}: poll "${poll.id}" does not collect ${field}`);
+    }
+    const allowed = allowedValues(poll, field);
+    const value = vote.demographics[field] as string;
+    if (!allowed.includes(value)) {
+      refuse(
+        ErrorType.Validation,
+        `${name} "${value}" is not an answer poll "${poll.id}" accepts; allowed: ${allowed.join(', ')}`,
+      );
     }
   }
-  return field;
 }
 
 /**

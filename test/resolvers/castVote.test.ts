@@ -95,19 +95,55 @@ describe('Mutation.castVote', () => {
     expect(stored?.pk).toBe(`VOTE#${pollId}#user:alice-sub`);
   });
 
-  it('keeps the demographics the poll collects', async () => {
-    const pollId = await newPoll({ demographicFields: ['AGE_GROUP', 'REGION'] });
+  it('keeps the demographics the poll collects, answered from its allowed values', async () => {
+    const pollId = await newPoll({
+      demographicFields: ['AGE_GROUP', 'REGION', 'GENDER'],
+      regions: ['EU', 'US'],
+    });
 
-    await vote({
+    const { errors } = await vote({
       pollId,
       optionId: 'opt1',
       voterToken: 'device-0005',
-      demographics: { ageGroup: '25-34', region: 'EU' },
+      demographics: { ageGroup: '25_34', region: 'EU', gender: 'PREFER_NOT_TO_SAY' },
     });
 
+    expect(errors).toEqual([]);
     const [stored] = await votesOf(pollId);
-    expect(stored?.demographics).toEqual({ AGE_GROUP: '25-34', REGION: 'EU' });
+    expect(stored?.demographics).toEqual({ AGE_GROUP: '25_34', REGION: 'EU', GENDER: 'PREFER_NOT_TO_SAY' });
   });
+
+  it('refuses a flood of free-text demographics at castVote and writes no vote', async () => {
+    // The attack of issue 13: 2,200 votes, each answer random text up to 64 characters. Stored, each would
+    // add a counter to the poll's count item until it passed DynamoDB's 400 KB item limit
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-items).
+    const pollId = await newPoll({ demographicFields: ['AGE_GROUP', 'REGION', 'GENDER'] });
+    const randomText = (length: number) =>
+      Array.from({ length }, () => String.fromCharCode(33 + Math.floor(Math.random() * 94))).join('');
+    const flood = Array.from({ length: 2_200 }, (_, i) => {
+      const key = (['ageGroup', 'region', 'gender'] as const)[i % 3] as string;
+      return {
+        pollId,
+        optionId: `opt${(i % 3) + 1}`,
+        voterToken: `flood-${String(i).padStart(6, '0')}`,
+        demographics: { [key]: randomText(i % 2 === 0 ? 64 : 1 + (i % 40)) },
+      };
+    });
+
+    const outcomes: Awaited<ReturnType<typeof vote>>[] = [];
+    for (let start = 0; start < flood.length; start += 100) {
+      outcomes.push(...(await Promise.all(flood.slice(start, start + 100).map((input) => vote(input)))));
+    }
+
+    expect(outcomes.filter((outcome) => outcome.data !== null)).toEqual([]);
+    expect(new Set(outcomes.map((outcome) => outcome.errors[0]?.errorType))).toEqual(
+      new Set(['ValidationError']),
+    );
+    expect(outcomes.every((outcome) => outcome.errors[0]?.message.startsWith('input.demographics.'))).toBe(
+      true,
+    );
+    expect(await votesOf(pollId)).toEqual([]);
+  }, 300_000);
 
   describe('refusals, each writing nothing', () => {
     let openPoll: string;
@@ -115,7 +151,7 @@ describe('Mutation.castVote', () => {
     let closedPoll: string;
     let expiredPoll: string;
     beforeAll(async () => {
-      openPoll = await newPoll({ demographicFields: ['AGE_GROUP'] });
+      openPoll = await newPoll({ demographicFields: ['AGE_GROUP', 'REGION'], regions: ['North', 'South'] });
       scheduledPoll = await newPoll({ opensAt: '2999-01-01T00:00:00Z' });
       closedPoll = await newPoll();
       await api.call('Mutation.closePoll', { id: closedPoll }, callers.admin);
@@ -207,10 +243,10 @@ describe('Mutation.castVote', () => {
           pollId: openPoll,
           optionId: 'opt1',
           voterToken: 'device-9999',
-          demographics: { region: 'EU' },
+          demographics: { gender: 'WOMAN' },
         }),
         'ValidationError',
-        'input.demographics.region: poll',
+        'input.demographics.gender: poll',
       ],
       [
         'an oversized demographic value',
@@ -218,10 +254,77 @@ describe('Mutation.castVote', () => {
           pollId: openPoll,
           optionId: 'opt1',
           voterToken: 'device-9999',
-          demographics: { ageGroup: 'a'.repeat(65) },
+          demographics: { ageGroup: 'a'.repeat(41) },
         }),
         'ValidationError',
-        'input.demographics.ageGroup must be 1 to 64',
+        'input.demographics.ageGroup must be 1 to 40 characters long, got 41',
+      ],
+      [
+        'an age group outside the fixed buckets',
+        () => ({
+          pollId: openPoll,
+          optionId: 'opt1',
+          voterToken: 'device-9999',
+          demographics: { ageGroup: '25-34' },
+        }),
+        'ValidationError',
+        'input.demographics.ageGroup "25-34" is not an answer poll',
+      ],
+      [
+        'a region the poll does not list, naming the ones it does',
+        () => ({
+          pollId: openPoll,
+          optionId: 'opt1',
+          voterToken: 'device-9999',
+          demographics: { region: 'Europe' },
+        }),
+        'ValidationError',
+        'accepts; allowed: North, South',
+      ],
+      [
+        'a region in another case',
+        () => ({
+          pollId: openPoll,
+          optionId: 'opt1',
+          voterToken: 'device-9999',
+          demographics: { region: 'north' },
+        }),
+        'ValidationError',
+        'input.demographics.region "north" is not an answer',
+      ],
+      [
+        'a control character in a demographic value',
+        () => ({
+          pollId: openPoll,
+          optionId: 'opt1',
+          voterToken: 'device-9999',
+          demographics: { region: 'North\u0000' },
+        }),
+        'ValidationError',
+        'input.demographics.region must not contain control characters',
+      ],
+      [
+        'a control character in the voterToken',
+        () => ({ pollId: openPoll, optionId: 'opt1', voterToken: 'device-\t9999' }),
+        'ValidationError',
+        'input.voterToken must not contain control characters',
+      ],
+      [
+        'a line break in the idempotencyKey',
+        () => ({ pollId: openPoll, optionId: 'opt1', voterToken: 'device-9999', idempotencyKey: 'k\r\n1' }),
+        'ValidationError',
+        'input.idempotencyKey must not contain control characters',
+      ],
+      [
+        'an oversized idempotencyKey',
+        () => ({
+          pollId: openPoll,
+          optionId: 'opt1',
+          voterToken: 'device-9999',
+          idempotencyKey: 'k'.repeat(129),
+        }),
+        'ValidationError',
+        'input.idempotencyKey must be 1 to 128 characters long, got 129',
       ],
     ];
     it.each(cases)('refuses %s', async (_case, input, errorType, message) => {

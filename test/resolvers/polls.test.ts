@@ -27,6 +27,8 @@ describe('Mutation.createPoll', () => {
       ],
       resultsVisibility: 'ALWAYS',
       demographicFields: [],
+      demographicValues: [],
+      regions: null,
       opensAt: null,
       closesAt: null,
       closedAt: null,
@@ -43,6 +45,37 @@ describe('Mutation.createPoll', () => {
     expect(items).toHaveLength(POLL_COPIES + 1);
     expect(items.filter((item) => item.listKey === 'LIVE')).toHaveLength(1);
     expect(items.filter((item) => String(item.pk).includes('#COPY#'))).toHaveLength(POLL_COPIES);
+  });
+
+  it('offers the fixed age groups and genders, and the default regions when the poll names none', async () => {
+    const { data, errors } = await createPoll(
+      pollInput({ demographicFields: ['GENDER', 'REGION', 'AGE_GROUP'] }),
+    );
+
+    expect(errors).toEqual([]);
+    expect(data).toMatchObject({
+      regions: ['Africa', 'Americas', 'Asia', 'Europe', 'Oceania'],
+      demographicValues: [
+        { field: 'GENDER', values: ['WOMAN', 'MAN', 'NON_BINARY', 'ANOTHER_GENDER', 'PREFER_NOT_TO_SAY'] },
+        { field: 'REGION', values: ['Africa', 'Americas', 'Asia', 'Europe', 'Oceania'] },
+        {
+          field: 'AGE_GROUP',
+          values: ['UNDER_18', '18_24', '25_34', '35_44', '45_54', '55_64', '65_PLUS', 'PREFER_NOT_TO_SAY'],
+        },
+      ],
+    });
+  });
+
+  it('keeps the regions the creator names, trimmed, and stores them on every copy', async () => {
+    const { data, errors } = await createPoll(
+      pollInput({ demographicFields: ['REGION'], regions: [' North ', 'South', 'Île-de-France'] }),
+    );
+
+    expect(errors).toEqual([]);
+    const poll = data as { id: string; regions: string[] };
+    expect(poll.regions).toEqual(['North', 'South', 'Île-de-France']);
+    const items = (await allItems(api.client, api.tables.POLLS_TABLE)).filter((item) => item.id === poll.id);
+    expect(items.map((item) => item.regions)).toEqual(Array(17).fill(['North', 'South', 'Île-de-France']));
   });
 
   it('is SCHEDULED before opensAt and keeps instants normalised to UTC', async () => {
@@ -98,6 +131,59 @@ describe('Mutation.createPoll', () => {
       'a repeated demographic field',
       { demographicFields: ['REGION', 'AGE_GROUP', 'REGION'] },
       'input.demographicFields[2] repeats REGION',
+    ],
+    ['a tab in the title', { title: '\t=1+1' }, 'input.title must not contain control characters'],
+    ['a line break in the title', { title: 'Tea\nor coffee' }, 'input.title must not contain control'],
+    [
+      'a NUL in a label',
+      { options: [{ label: 'A' }, { label: 'B\u0000' }] },
+      'input.options[1].label must not contain',
+    ],
+    [
+      'a C1 control in a label',
+      { options: [{ label: 'A\u0085' }, { label: 'B' }] },
+      'input.options[0].label must not',
+    ],
+    [
+      'a line separator in a label',
+      { options: [{ label: 'A' }, { label: 'B\u2028C' }] },
+      'input.options[1].label must not',
+    ],
+    ['a lone surrogate in the title', { title: 'Tea \ud800' }, 'input.title must not contain'],
+    [
+      'regions for a poll that does not collect REGION',
+      { demographicFields: ['AGE_GROUP'], regions: ['North'] },
+      'input.regions is given, but input.demographicFields does not include REGION',
+    ],
+    [
+      'an empty region list',
+      { demographicFields: ['REGION'], regions: [] },
+      'input.regions must hold 1 to 50 regions, got 0',
+    ],
+    [
+      'too many regions',
+      { demographicFields: ['REGION'], regions: Array.from({ length: 51 }, (_, i) => `Region ${i}`) },
+      'input.regions must hold 1 to 50 regions, got 51',
+    ],
+    [
+      'an oversized region name',
+      { demographicFields: ['REGION'], regions: ['North', 'r'.repeat(41)] },
+      'input.regions[1] must be 1 to 40 characters long, got 41',
+    ],
+    [
+      'a blank region name',
+      { demographicFields: ['REGION'], regions: ['North', '  '] },
+      'input.regions[1] must not be empty',
+    ],
+    [
+      'a region name with a control character',
+      { demographicFields: ['REGION'], regions: ['North\r'] },
+      'input.regions[0] must not contain control characters',
+    ],
+    [
+      'a repeated region',
+      { demographicFields: ['REGION'], regions: ['North', 'South', ' north'] },
+      'input.regions[2] repeats input.regions[0] ("north")',
     ],
   ])('refuses %s with ValidationError and writes nothing', async (_case, overrides, message) => {
     const before = (await allItems(api.client, api.tables.POLLS_TABLE)).length;
