@@ -1,6 +1,9 @@
 /**
  * The CSV rows of the vote export (RFC 4180): one header, one line per vote, fields quoted when they hold
  * a delimiter, a quote or a line break. The voter's key (pk) and idempotency key are never columns.
+ *
+ * Every field is made safe to open in a spreadsheet first (docs/exports.md, "Spreadsheet safety"): control
+ * characters become U+FFFD, and a field a spreadsheet would read as a formula gets a leading apostrophe.
  */
 
 /** The columns of every part, in order. */
@@ -29,9 +32,41 @@ export interface ExportRow {
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One field: as it is, or in double quotes with inner quotes doubled when it needs quoting. */
+/**
+ * Control characters (C0, DEL, C1), lone surrogates and the Unicode line and paragraph separators. The
+ * API refuses them in every text input; votes stored before it did may still hold some.
+ */
+const CONTROL = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * A field a spreadsheet would evaluate: one whose first character other than spaces is `=`, `+`, `-` or
+ * `@`, or their full-width forms, which some spreadsheets also accept (OWASP, CSV injection; tab and CR,
+ * also on OWASP's list, are control characters and replaced before this test).
+ */
+const FORMULA = /^[ \u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]/u;
+
+/** A plain decimal number, such as a label "-1" on a rating scale: a spreadsheet reads it as a number. */
+const PLAIN_NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
+
+/**
+ * A value as it is safe to open in a spreadsheet: control characters replaced by U+FFFD, and a leading
+ * apostrophe on a value that would start a formula (unless it is a plain number), which spreadsheets read
+ * as "this cell is text" (OWASP, https://owasp.org/www-community/attacks/CSV_Injection).
+ *
+ * @example spreadsheetSafe('=HYPERLINK("http://x")') === `'=HYPERLINK("http://x")`
+ */
+export function spreadsheetSafe(value: string): string {
+  const visible = value.replace(CONTROL, '\uFFFD');
+  return FORMULA.test(visible) && !PLAIN_NUMBER.test(visible) ? `'${visible}` : visible;
+}
+
+/**
+ * One field, made spreadsheet-safe: as it is, or in double quotes with inner quotes doubled when it holds a
+ * delimiter or a quote.
+ */
 export function csvField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const safe = spreadsheetSafe(value);
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /** A line of fields, ending in CRLF as RFC 4180 has it. */

