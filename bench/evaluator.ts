@@ -8,7 +8,7 @@ import { loadResolvers } from '../local/api/resolvers.ts';
 import { type AppSyncContext, runResolver } from '../local/appsync-js/index.ts';
 import type { DataSourceResult } from '../local/datasources/types.ts';
 import type { PollItem } from '../resolvers/lib/poll.ts';
-import { voteInput } from './support/api.ts';
+import { REGIONS, voteInput } from './support/api.ts';
 import { type ProfileSummary, startInProcessProfile, summarizeProfile } from './support/profile.ts';
 import { median, round } from './support/stats.ts';
 
@@ -50,6 +50,7 @@ const POLL: PollItem & { pk: string; sk: string } = {
   ],
   resultsVisibility: 'ALWAYS',
   demographicFields: ['AGE_GROUP', 'REGION'],
+  regions: REGIONS,
   createdAt: '2025-01-01T00:00:00.000Z',
 };
 
@@ -70,7 +71,7 @@ export async function benchEvaluator(log: (line: string) => void): Promise<Evalu
         castAt: values.castAt?.S,
         exportBucket: values.exportBucket?.S,
         idempotencyKey: values.idempotencyKey?.S,
-        demographics: { AGE_GROUP: '18-24', REGION: 'EU' },
+        demographics: { AGE_GROUP: '18_24', REGION: 'EU' },
       },
     };
   };

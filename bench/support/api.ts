@@ -13,9 +13,9 @@ export const RESULTS_FIELDS =
 /** pollResults as a client reads it. */
 export const POLL_RESULTS = `query PollResults($pollId: ID!) { pollResults(pollId: $pollId) { ${RESULTS_FIELDS} } }`;
 
-/** The demographic values votes carry (the poll collects AGE_GROUP and REGION). */
-const AGES = ['18-24', '25-34', '35-54', '55+'];
-const REGIONS = ['EU', 'US', 'APAC'];
+/** The demographic values votes carry (the poll collects AGE_GROUP and REGION, with these regions). */
+const AGES = ['18_24', '25_34', '35_44', '65_PLUS'];
+export const REGIONS = ['EU', 'US', 'APAC'];
 
 /** The castVote input of voter number `n` (distinct voter tokens per `prefix`). */
 export function voteInput(pollId: string, prefix: string, n: number) {
@@ -44,6 +44,7 @@ export async function createPoll(endpoint: BenchEndpoint, title: string): Promis
             title,
             options: [{ label: 'A' }, { label: 'B' }, { label: 'C' }],
             demographicFields: ['AGE_GROUP', 'REGION'],
+            regions: REGIONS,
           },
         },
       }),

@@ -39,6 +39,7 @@ describe('an unmodified aws-amplify v6 client against the local endpoint', () =>
             title: 'Amplify poll',
             options: [{ label: 'Tea' }, { label: 'Coffee' }],
             demographicFields: ['REGION'],
+            regions: ['EU', 'US'],
           },
         },
         authMode: 'none',

@@ -26,6 +26,7 @@ async function createPoll(title: string): Promise<string> {
           title,
           options: [{ label: 'A' }, { label: 'B' }, { label: 'C' }],
           demographicFields: ['AGE_GROUP', 'REGION'],
+          regions: ['EU', 'US', 'APAC'],
         },
       },
     },
@@ -91,7 +92,7 @@ describe('live results through the local endpoint', () => {
 
     // Each voter tries four times: a first choice, a plain repeat, a retry with the same idempotency key
     // but another option, and a second vote for another option. Only the first choice may count.
-    const ages = ['18-24', '25-34', '35-54', '55+'];
+    const ages = ['18_24', '25_34', '35_44', '65_PLUS'];
     const regions = ['EU', 'US', 'APAC'];
     const attempts: Attempt[] = [];
     for (let voter = 0; voter < 500; voter++) {

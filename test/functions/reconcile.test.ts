@@ -37,7 +37,7 @@ describe('reconcilePoll', () => {
       (
         await api.call(
           'Mutation.createPoll',
-          { input: pollInput({ demographicFields: ['REGION'] }) },
+          { input: pollInput({ demographicFields: ['REGION'], regions: ['EU', 'US'] }) },
           callers.admin,
         )
       ).data as { id: string }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLL_COPIES } from '../../resolvers/lib/constants.ts';
+import { AGE_GROUPS, GENDERS } from '../../resolvers/lib/demographics.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
 import { type EndpointProcess, postGraphQL, startEndpointProcess } from '../support/endpoint.ts';
 import { allItems } from '../support/items.ts';
@@ -39,6 +40,13 @@ const instant = fc.oneof(
     .map((d) => d.toISOString()),
 );
 
+/** Control characters, lone surrogates and line separators: refused in every text input. */
+const CONTROL = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+/** The regions of the target poll, and answers that are valid for it, mixed with awkward ones. */
+const TARGET_REGIONS = ['North', 'South'];
+const answer = (valid: readonly string[]) => fc.oneof(fc.constantFrom(...valid), awkwardString);
+
 const createPollInput = fc.record(
   {
     title: awkwardString,
@@ -52,6 +60,10 @@ const createPollInput = fc.record(
         nil: undefined,
       },
     ),
+    regions: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.array(answer(['North', 'South', 'EU']), { maxLength: 55 }) },
+    ),
   },
   { requiredKeys: ['title', 'options'] },
 );
@@ -64,7 +76,12 @@ describe('the contract under generated inputs (resolvers on DynamoDB Local)', ()
     const created = await api.call(
       'Mutation.createPoll',
       {
-        input: { title: 'Target', options: [{ label: 'A' }, { label: 'B' }], demographicFields: ['REGION'] },
+        input: {
+          title: 'Target',
+          options: [{ label: 'A' }, { label: 'B' }],
+          demographicFields: ['AGE_GROUP', 'REGION', 'GENDER'],
+          regions: TARGET_REGIONS,
+        },
       },
       callers.admin,
     );
@@ -81,7 +98,12 @@ describe('the contract under generated inputs (resolvers on DynamoDB Local)', ()
         if (data) {
           accepted += 1;
           expect(errors).toEqual([]);
-          expect((data as { options: unknown[] }).options).toHaveLength(input.options.length);
+          const poll = data as { title: string; options: { label: string }[]; regions: string[] | null };
+          expect(poll.options).toHaveLength(input.options.length);
+          // Whatever is accepted is bounded and holds no control character.
+          const texts = [poll.title, ...poll.options.map((option) => option.label), ...(poll.regions ?? [])];
+          expect(texts.filter((text) => CONTROL.test(text))).toEqual([]);
+          expect((poll.regions ?? []).length).toBeLessThanOrEqual(50);
         } else {
           expect(errors).toHaveLength(1);
           expect(CONTRACT_ERRORS.has(errors[0]?.errorType ?? '')).toBe(true);
@@ -112,7 +134,7 @@ describe('the contract under generated inputs (resolvers on DynamoDB Local)', ()
             idempotencyKey: fc.option(awkwardString, { nil: undefined }),
             demographics: fc.option(
               fc.record(
-                { ageGroup: awkwardString, region: awkwardString, gender: awkwardString },
+                { ageGroup: answer(AGE_GROUPS), region: answer(TARGET_REGIONS), gender: answer(GENDERS) },
                 { requiredKeys: [] },
               ),
               { nil: undefined },
@@ -138,6 +160,17 @@ describe('the contract under generated inputs (resolvers on DynamoDB Local)', ()
       (item) => item.pollId === openPoll,
     );
     expect(stored).toHaveLength(voters.size);
+    // Every stored vote is countable: each answer is one the poll allows, so count items stay bounded.
+    const allowed: Record<string, readonly string[]> = {
+      AGE_GROUP: AGE_GROUPS,
+      REGION: TARGET_REGIONS,
+      GENDER: GENDERS,
+    };
+    const answers = stored.flatMap((item) =>
+      Object.entries((item.demographics ?? {}) as Record<string, string>),
+    );
+    expect(answers.length).toBeGreaterThan(10);
+    expect(answers.filter(([field, value]) => !allowed[field]?.includes(value))).toEqual([]);
   }, 300_000);
 });
 
