@@ -110,6 +110,7 @@ function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
   for (let i = 0; i < MIN_OPTIONS; i += 1) addOption(false);
 
   const opensId = uid('opens');
+  const regionsId = uid('regions');
   const closesId = uid('closes');
   const form = h(
     'form',
@@ -183,6 +184,17 @@ function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
           h('label', { for: id }, FIELD_LABELS[field]),
         );
       }),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: regionsId }, 'Regions to choose from (one per line)'),
+        h('textarea', { id: regionsId, name: 'regions', rows: 3, 'aria-describedby': `${regionsId}-hint` }),
+        h(
+          'p',
+          { class: 'hint', id: `${regionsId}-hint` },
+          'Up to 50, each up to 40 characters. Empty: Africa, Americas, Asia, Europe, Oceania.',
+        ),
+      ),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create poll')),
     status,
@@ -219,6 +231,11 @@ function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
       resultsVisibility: String(data.get('resultsVisibility') ?? 'ALWAYS') as ResultsVisibility,
       demographicFields: data.getAll('demographicFields').map(String) as DemographicField[],
     };
+    const regions = String(data.get('regions') ?? '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    if (regions.length > 0 && input.demographicFields?.includes('REGION')) input.regions = regions;
     const opensAt = toInstant(String(data.get('opensAt') ?? ''));
     const closesAt = toInstant(String(data.get('closesAt') ?? ''));
     if (opensAt) input.opensAt = opensAt;

@@ -41,7 +41,7 @@ export async function loadOutputs(url = OUTPUTS_URL): Promise<AmplifyOutputs> {
 }
 
 const POLL =
-  'id title options { id label } status opensAt closesAt resultsVisibility demographicFields createdAt closedAt';
+  'id title options { id label } status opensAt closesAt resultsVisibility demographicFields demographicValues { field values } regions createdAt closedAt';
 /** Every PollResults field: subscribers receive only what the publishing mutation selected, which is all. */
 const RESULTS =
   'pollId status totalVotes updatedAt options { optionId label votes } demographics { field value optionId votes }';

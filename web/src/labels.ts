@@ -16,12 +16,29 @@ export const FIELD_INPUT: Record<DemographicField, 'ageGroup' | 'region' | 'gend
   GENDER: 'gender',
 };
 
-/** Offered answers. The API takes any string up to 64 characters; a fixed list keeps the counts useful. */
-export const FIELD_CHOICES: Record<DemographicField, readonly string[]> = {
-  AGE_GROUP: ['Under 18', '18-24', '25-34', '35-44', '45-54', '55-64', '65+'],
-  REGION: ['Africa', 'Asia', 'Europe', 'North America', 'South America', 'Oceania'],
-  GENDER: ['Woman', 'Man', 'Non-binary', 'Another gender'],
+/**
+ * How the fixed answer codes read (the server's closed sets, Poll.demographicValues); a region reads as its
+ * name. The server names the allowed values, so a new code still shows, as itself.
+ */
+const ANSWER_LABELS: Record<string, string> = {
+  UNDER_18: 'Under 18',
+  '18_24': '18–24',
+  '25_34': '25–34',
+  '35_44': '35–44',
+  '45_54': '45–54',
+  '55_64': '55–64',
+  '65_PLUS': '65 or over',
+  WOMAN: 'Woman',
+  MAN: 'Man',
+  NON_BINARY: 'Non-binary',
+  ANOTHER_GENDER: 'Another gender',
+  PREFER_NOT_TO_SAY: 'Prefer not to say',
 };
+
+/** The shown text of a demographic answer. */
+export function answerLabel(field: DemographicField, value: string): string {
+  return field === 'REGION' ? value : (ANSWER_LABELS[value] ?? value);
+}
 
 export const STATUS_LABELS: Record<PollStatus, string> = {
   SCHEDULED: 'Scheduled',

@@ -7,7 +7,7 @@ import type { DemographicsInput, Poll } from '../../generated/graphql.ts';
 import { type Api, ApiError, toApiError } from './api.ts';
 import { idempotencyKey, rememberedVote, rememberVote, voterToken } from './device.ts';
 import { formatInstant, h, setMessage, uid } from './dom.ts';
-import { FIELD_CHOICES, FIELD_INPUT, FIELD_LABELS, FIELD_ORDER, STATUS_LABELS } from './labels.ts';
+import { answerLabel, FIELD_INPUT, FIELD_LABELS, FIELD_ORDER, STATUS_LABELS } from './labels.ts';
 import { DUPLICATE_VOTE_MESSAGE } from './messages.ts';
 import type { View } from './view.ts';
 
@@ -112,8 +112,11 @@ function renderPoll(api: Api, poll: Poll): Node[] {
               h(
                 'select',
                 { id, name: FIELD_INPUT[field] },
-                h('option', { value: '' }, 'Prefer not to say'),
-                FIELD_CHOICES[field].map((choice) => h('option', { value: choice }, choice)),
+                h('option', { value: '' }, 'No answer'),
+                // The answers the poll accepts: castVote refuses anything else.
+                (poll.demographicValues.find((allowed) => allowed.field === field)?.values ?? []).map(
+                  (value) => h('option', { value }, answerLabel(field, value)),
+                ),
               ),
             );
           }),
