@@ -113,6 +113,42 @@ describe('Mutation.castVote', () => {
     expect(stored?.demographics).toEqual({ AGE_GROUP: '25_34', REGION: 'EU', GENDER: 'PREFER_NOT_TO_SAY' });
   });
 
+  it('takes the default regions on a poll stored before polls named their regions', async () => {
+    const pollId = 'legacy-region-poll';
+    for (const copy of Array.from({ length: 16 }, (_, i) => i)) {
+      await putRaw(api.client, api.tables.POLLS_TABLE, {
+        pk: `POLL#${pollId}#COPY#${copy}`,
+        sk: 'POLL',
+        id: pollId,
+        title: 'Stored without regions',
+        options: [
+          { id: 'opt1', label: 'A' },
+          { id: 'opt2', label: 'B' },
+        ],
+        resultsVisibility: 'ALWAYS',
+        demographicFields: ['REGION'],
+        createdAt: '2025-01-01T00:00:00.000Z',
+      });
+    }
+
+    const kept = await vote({
+      pollId,
+      optionId: 'opt1',
+      voterToken: 'legacy-0001',
+      demographics: { region: 'Europe' },
+    });
+    const refused = await vote({
+      pollId,
+      optionId: 'opt1',
+      voterToken: 'legacy-0002',
+      demographics: { region: 'EU' },
+    });
+
+    expect(kept.errors).toEqual([]);
+    expect(refused.errors[0]?.message).toContain('allowed: Africa, Americas, Asia, Europe, Oceania');
+    expect((await votesOf(pollId)).map((item) => item.demographics)).toEqual([{ REGION: 'Europe' }]);
+  });
+
   it('refuses a flood of free-text demographics at castVote and writes no vote', async () => {
     // The attack of issue 13: 2,200 votes, each answer random text up to 64 characters. Stored, each would
     // add a counter to the poll's count item until it passed DynamoDB's 400 KB item limit
