@@ -115,7 +115,7 @@ describe('Mutation.castVote', () => {
 
   it('takes the default regions on a poll stored before polls named their regions', async () => {
     const pollId = 'legacy-region-poll';
-    for (const copy of Array.from({ length: 16 }, (_, i) => i)) {
+    for (const copy of Array.from({ length: POLL_COPIES }, (_, i) => i)) {
       await putRaw(api.client, api.tables.POLLS_TABLE, {
         pk: `POLL#${pollId}#COPY#${copy}`,
         sk: 'POLL',

@@ -75,7 +75,9 @@ describe('Mutation.createPoll', () => {
     const poll = data as { id: string; regions: string[] };
     expect(poll.regions).toEqual(['North', 'South', 'Île-de-France']);
     const items = (await allItems(api.client, api.tables.POLLS_TABLE)).filter((item) => item.id === poll.id);
-    expect(items.map((item) => item.regions)).toEqual(Array(17).fill(['North', 'South', 'Île-de-France']));
+    expect(items.map((item) => item.regions)).toEqual(
+      Array(POLL_COPIES + 1).fill(['North', 'South', 'Île-de-France']),
+    );
   });
 
   it('is SCHEDULED before opensAt and keeps instants normalised to UTC', async () => {
