@@ -105,15 +105,14 @@ async function runUnit(
 ): Promise<void> {
   const request = recorder.run(def.code, 'request', ctx);
   if (request.stopped) return;
-  let responseCtx: AppSyncContext;
   if (request.result.earlyReturn) {
-    // An early return from the request handler skips the data source; its value is the result.
-    responseCtx = { ...ctx, result: request.result.earlyReturn.value };
-  } else {
-    const outcome = await invoke(def.dataSource, request.result.evaluationResult);
-    responseCtx = withDataSourceResult(ctx, outcome);
+    // AppSync skips both the data source and the response handler: the early value is the field's value
+    // (runtime utilities page: "never called because request returned early").
+    recorder.out.data = request.result.earlyReturn.value;
+    return;
   }
-  const response = recorder.run(def.code, 'response', responseCtx);
+  const outcome = await invoke(def.dataSource, request.result.evaluationResult);
+  const response = recorder.run(def.code, 'response', withDataSourceResult(ctx, outcome));
   if (!response.stopped) recorder.out.data = response.result.evaluationResult ?? null;
 }
 
@@ -154,9 +153,10 @@ async function runPipeline(
  * Resolves one field as AppSync does. A unit resolver runs request, data source, response. A pipeline
  * resolver runs its request handler, then each function (request, data source, response, handing its
  * result on as `ctx.prev.result`), then its response handler; one stash is shared by all of them.
- * `runtime.earlyReturn` in the resolver's request handler goes straight to its response handler; in a
- * function's request handler it skips that function's data source and response handler, and with
- * `skipTo: 'END'` the remaining functions too. `util.error` anywhere ends the field with a null value and
+ * `runtime.earlyReturn` in a unit resolver's request handler skips its data source and response handler
+ * (the early value is the field's value); in a pipeline resolver's request handler it goes straight to the
+ * pipeline's response handler; in a function's request handler it skips that function's data source and
+ * response handler, and with `skipTo: 'END'` the remaining functions too. `util.error` anywhere ends the field with a null value and
  * that error; `util.appendError` errors are returned alongside the data.
  *
  * @param def - the resolver, with its code already loaded
