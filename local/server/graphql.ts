@@ -22,6 +22,7 @@ import type { FieldExecutor, FieldResult } from '../api/resolvers.ts';
 import type { GraphQLErrorOut } from '../appsync-js/index.ts';
 import { authorizeField } from '../auth/authorize.ts';
 import type { Caller } from '../auth/types.ts';
+import { appSyncArguments } from '../schema/arguments.ts';
 import { subscribedMutations } from '../schema/load.ts';
 
 /** One error of a GraphQL response, in AppSync's shape. */
@@ -212,7 +213,7 @@ export function createGraphQLService(options: {
     const field = `${info.parentType.name}.${info.fieldName}` as ResolverName;
     const result = await executor.resolve({
       field,
-      arguments: args,
+      arguments: appSyncArguments(info.parentType.getFields()[info.fieldName]!, args),
       caller: context.caller,
       headers: context.headers,
       variables: info.variableValues,
@@ -309,7 +310,9 @@ export function createGraphQLService(options: {
       if (!(field in Resolvers)) {
         return null;
       }
-      return executor.resolve({ field: field as ResolverName, arguments: args, caller, headers });
+      const fieldDef = schema.getSubscriptionType()?.getFields()[fieldName];
+      const fieldArgs = fieldDef ? appSyncArguments(fieldDef, args) : args;
+      return executor.resolve({ field: field as ResolverName, arguments: fieldArgs, caller, headers });
     },
   };
 }
