@@ -4,6 +4,7 @@ import { base64Decode, base64Encode, escapeJavaScript, urlDecode, urlEncode } fr
 import { graphQLError, UtilError } from './errors.ts';
 import { autoId, autoKsuid, autoUlid } from './ids.ts';
 import type { Invocation } from './invocation.ts';
+import { javaPatternMatcher } from './java-regex.ts';
 import { createTimeUtil } from './time.ts';
 import { createTransformUtil } from './transform.ts';
 import type { AppSyncAuthType } from './types.ts';
@@ -32,8 +33,6 @@ const RESTRICTED_HEADERS = new Set([
   'upgrade',
   'x-api-key',
 ]);
-
-const regexCache = new Map<string, RegExp>();
 
 /**
  * Names the authorization mode for `util.authType()`: the explicit mode when given, otherwise read from the
@@ -67,14 +66,12 @@ export function typeOf(value: unknown): string {
   return 'Object';
 }
 
-/** `util.matches`: whether the whole value matches the pattern, as Java's `Pattern.matches`. */
+/**
+ * `util.matches`: whether the whole value matches the pattern, as Java's `Pattern.matches` (AppSync reads
+ * the pattern with Java's syntax, which `javaPatternMatcher` translates or refuses by name).
+ */
 export function matches(pattern: string, value: string): boolean {
-  let regex = regexCache.get(pattern);
-  if (!regex) {
-    regex = new RegExp(`^(?:${pattern})$`, 'u');
-    regexCache.set(pattern, regex);
-  }
-  return regex.test(String(value));
+  return javaPatternMatcher(String(pattern)).test(String(value));
 }
 
 const isNull = (value: unknown) => value === null || value === undefined;

@@ -78,13 +78,57 @@ describe('util null and type helpers', () => {
     expect(typeOf(value)).toBe(expected);
   });
 
+  // util.matches reads its pattern as Java's Pattern
+  // (https://docs.aws.amazon.com/appsync/latest/devguide/built-in-util-js.html: "The functionality is
+  // based on Pattern"; https://docs.oracle.com/javase/8/docs/api/java/util/regex/Pattern.html). Rows after
+  // the first four are where a JavaScript RegExp of the same text answers differently or throws.
   it.each([
     ['a*b', 'aaaaab', true],
     ['a*b', 'aaaaabc', false],
     ['[0-9]{3}', '123', true],
     ['[0-9]{3}', 'x123', false],
-  ])('matches(%s, %s) is %s', (pattern, value, expected) => {
+    ['\\s', '\u00a0', false],
+    ['[\\s]', '\u00a0', false],
+    ['\\s', '\u000b', true],
+    ['.', '\u0085', false],
+    ['a$\n', 'a\n', true],
+    ['\\Qa.b\\E', 'a.b', true],
+    ['\\Qa.b\\E', 'axb', false],
+    ['\\p{Alpha}+', 'abc', true],
+    ['\\p{Alpha}', 'é', false],
+    ['\\P{Digit}', 'x', true],
+    ['\\p{Punct}', '!', true],
+    ['\\x{1F600}', '😀', true],
+    ['a\\-b\\#\\@', 'a-b#@', true],
+    ['\\0101', 'A', true],
+    ['\\cA', '\u0001', true],
+    ['[^\\d\\-]+', 'ab', true],
+    ['(?<year>\\d{4})-\\k<year>', '2030-2030', true],
+    ['(?<=a)b|ab', 'ab', true],
+    ['a+?b{2,3}', 'abbb', true],
+  ])('matches(%j, %j) is %s, as in Java', (pattern, value, expected) => {
     expect(matches(pattern, value)).toBe(expected);
+  });
+
+  it.each([
+    ['a*+b', /possessive quantifier 'a\*\+'|possessive quantifier '\*\+'/],
+    ['(?>a)', /atomic group/],
+    ['(?i)abc', /inline flag group/],
+    ['[a-z&&[^aeiou]]', /intersection '&&'/],
+    ['[a[b]]', /nested character class/],
+    ['\\bword\\b', /word boundary/],
+    ['a\\Z', /\\Z/],
+    ['\\Ga', /\\G/],
+    ['\\R', /linebreak/],
+    ['\\h', /horizontal whitespace/],
+    ['\\v', /vertical whitespace/],
+    ['(?<=a+)b', /unbounded repetition '\+' inside a lookbehind/],
+    ['\\p{L}', /property class '\\p\{L\}'/],
+    ['\\y', /escape '\\y'/],
+    ['a{', /'\{' that is not a repetition/],
+  ])('refuses the pattern %j, naming the construct, rather than matching differently', (pattern, message) => {
+    expect(() => matches(pattern, 'anything')).toThrow(message);
+    expect(() => matches(pattern, 'anything')).toThrow(/^util\.matches: .* at index \d+ of the pattern/);
   });
 });
 
