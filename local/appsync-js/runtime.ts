@@ -7,6 +7,13 @@ export const runtime = {
    * handler, the next function, the pipeline's response handler) is decided by the resolver runner.
    */
   earlyReturn(value?: unknown, options?: { skipTo?: 'END' | 'NEXT' }): never {
-    throw new EarlyReturnSignal(value, options?.skipTo === 'END' ? 'END' : 'NEXT');
+    const skipTo = options?.skipTo ?? 'NEXT';
+    // The documented signature allows only these two; anything else is refused rather than read as NEXT.
+    if (skipTo !== 'END' && skipTo !== 'NEXT') {
+      throw new TypeError(
+        `runtime.earlyReturn: skipTo must be 'END' or 'NEXT', got ${JSON.stringify(skipTo)}`,
+      );
+    }
+    throw new EarlyReturnSignal(value, skipTo);
   },
 };

@@ -230,6 +230,67 @@ describe('runResolver, pipeline resolvers', () => {
     expect(invoke).toHaveBeenCalledExactlyOnceWith('ds2', { tag: 'second', prev: { skipped: true } });
   });
 
+  // https://docs.aws.amazon.com/appsync/latest/devguide/runtime-utils-js.html: earlyReturn "will halt the
+  // execution of the current handler"; its value is that handler's result, and skipTo 'END' goes straight to
+  // the pipeline resolver's response handler.
+  it.each([
+    ['no options', '', ['before', 'early:request', 'early:response', 'second:request', 'second:response']],
+    ["skipTo 'END'", ", { skipTo: 'END' }", ['before', 'early:request', 'early:response']],
+  ])(
+    'takes an early return in a function response handler with %s as its result',
+    async (_label, options, trail) => {
+      const early = load(`
+      import { runtime } from '@aws-appsync/utils';
+      export function request(ctx) { ctx.stash.trail.push('early:request'); return {}; }
+      export function response(ctx) { ctx.stash.trail.push('early:response'); runtime.earlyReturn({ early: true }${options}); }
+    `);
+      const def: ResolverDefinition = {
+        kind: 'PIPELINE',
+        code: passThroughPipeline,
+        functions: [
+          { name: 'early', code: early, dataSource: 'ds1' },
+          { name: 'second', code: recordingFunction('second'), dataSource: 'ds2' },
+        ],
+      };
+      const invoke = invoker();
+
+      const out = (await runResolver(def, makeContext(), invoke)) as {
+        data: { value: unknown; trail: string[] };
+      };
+
+      expect(out.data.trail).toEqual(trail);
+      if (trail.length === 3) expect(out.data.value).toEqual({ early: true });
+      else expect(invoke).toHaveBeenLastCalledWith('ds2', { tag: 'second', prev: { early: true } });
+    },
+  );
+
+  it("makes an early return in the pipeline's response handler the field's value", async () => {
+    const code = load(`
+      import { runtime } from '@aws-appsync/utils';
+      export function request(ctx) { return {}; }
+      export function response(ctx) { runtime.earlyReturn('from the end'); }
+    `);
+
+    const out = await runResolver({ kind: 'PIPELINE', code, functions: [] }, makeContext(), invoker());
+
+    expect(out.data).toBe('from the end');
+  });
+
+  it('refuses an early return whose skipTo is neither END nor NEXT', async () => {
+    const code = load(`
+      import { runtime } from '@aws-appsync/utils';
+      export function request(ctx) { runtime.earlyReturn('x', { skipTo: 'end' }); }
+      export function response(ctx) { return ctx.prev.result; }
+    `);
+
+    const out = await runResolver({ kind: 'PIPELINE', code, functions: [] }, makeContext(), invoker());
+
+    expect(out.data).toBeNull();
+    expect(out.errors).toEqual([
+      { message: expect.stringMatching(/skipTo must be 'END' or 'NEXT'/), errorType: 'Code' },
+    ]);
+  });
+
   it('stops the whole pipeline at util.error in a function', async () => {
     const failing = load(`
       import { util } from '@aws-appsync/utils';
