@@ -106,6 +106,24 @@ function checked(name: string, value: unknown): unknown {
   return check.toResolver && typeof value === 'string' ? check.toResolver(value) : value;
 }
 
+/**
+ * Refuses a resolver result that is not a valid `name`, as AppSync does ("Can't serialize value … : Unable
+ * to serialize `2020-05-23T06:4:37.000Z` as a valid DateTime Object", reported in aws-amplify/amplify-js#5963).
+ * AWSJSON goes out as the resolver returned it.
+ */
+function serialized(name: string, value: unknown): unknown {
+  const check = CHECKS[name];
+  if (!check || check.toResolver) {
+    return value;
+  }
+  const valid =
+    check.kind === 'integer' ? Number.isSafeInteger(value) : typeof value === 'string' && check.test(value);
+  if (!valid) {
+    throw new GraphQLError(`Unable to serialize ${JSON.stringify(value)} as a valid '${name}'`);
+  }
+  return value;
+}
+
 /** The literal value of an AST node for a scalar (strings and integers only). */
 function literal(node: ValueNode): unknown {
   if (node.kind === Kind.STRING) return node.value;
@@ -120,6 +138,6 @@ export function installAppSyncScalars(schema: GraphQLSchema): void {
     if (!type) continue;
     type.parseValue = (value) => checked(name, value);
     type.parseLiteral = (node) => checked(name, literal(node));
-    type.serialize = (value) => value;
+    type.serialize = (value) => serialized(name, value);
   }
 }

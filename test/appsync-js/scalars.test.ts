@@ -26,6 +26,12 @@ const schema = loadAppSyncSchema(`
   }
 `);
 
+const outputSchema = loadAppSyncSchema(`
+  type Query {
+    ${SCALARS.map((name) => `out${name}: ${name}`).join('\n')}
+  }
+`);
+
 /** What the resolver of `echo<Scalar>` received, or the errors the GraphQL layer refused the value with. */
 async function send(scalar: Scalar, value: unknown, as: 'variable' | 'literal' = 'variable') {
   const rootValue = Object.fromEntries(
@@ -119,6 +125,36 @@ describe("AppSync's scalars at the GraphQL layer", () => {
     ['AWSDate', '2030-02-30'],
   ])('refuses the %s %j written as a literal in the query too', async (scalar, value) => {
     expect(await send(scalar, value, 'literal')).toEqual({ refused: expect.stringContaining(scalar) });
+  });
+
+  // AppSync refuses a resolver result that is not a valid scalar too ("Can't serialize value … as a valid
+  // DateTime Object", https://github.com/aws-amplify/amplify-js/issues/5963): the field becomes null with
+  // an error.
+  it.each<[Scalar, unknown]>([
+    ['AWSDateTime', '2020-05-23T06:4:37.000Z'],
+    ['AWSDateTime', '2030-02-30T10:00:00.000Z'],
+    ['AWSDate', '2030-02-30'],
+    ['AWSTimestamp', 1.5],
+    ['AWSEmail', 'not-an-email'],
+  ])('refuses a resolver result that is not a valid %s: %j', async (scalar, value) => {
+    const result = await graphql({
+      schema: outputSchema,
+      source: `{ out${scalar} }`,
+      rootValue: { [`out${scalar}`]: () => value },
+    });
+
+    expect(result.data).toEqual({ [`out${scalar}`]: null });
+    expect(result.errors?.map((e) => e.message)).toEqual([expect.stringContaining(`as a valid '${scalar}'`)]);
+  });
+
+  it('sends a valid AWSDateTime result as the resolver returned it', async () => {
+    const result = await graphql({
+      schema: outputSchema,
+      source: '{ outAWSDateTime }',
+      rootValue: { outAWSDateTime: () => '2030-02-28T10:00:00.000Z' },
+    });
+
+    expect(result).toEqual({ data: { outAWSDateTime: '2030-02-28T10:00:00.000Z' } });
   });
 
   it.each<[string, unknown, 'variable' | 'literal']>([
