@@ -558,6 +558,23 @@ export function parseISO8601(text: string): number {
   return readIso(text, 'dateTime');
 }
 
+// The instants a JavaScript Date can hold (±100,000,000 days around the epoch).
+const DATE_RANGE_MS = 8.64e15;
+
+/**
+ * Refuses an epoch-milliseconds argument that is not a whole number of milliseconds a Date can hold: the
+ * documented parameter is a Java `long`, and NaN, 1.5 or a string would otherwise print "NaN" or a
+ * rounded instant.
+ */
+function epochMillis(ms: unknown, fn: string): number {
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || Math.abs(ms) > DATE_RANGE_MS) {
+    throw new TypeError(
+      `util.time.${fn}: expected epoch milliseconds as a whole number, got ${JSON.stringify(ms) ?? String(ms)}`,
+    );
+  }
+  return ms;
+}
+
 /** The `util.time` object. */
 export interface TimeUtil {
   nowISO8601(): string;
@@ -585,8 +602,9 @@ export function createTimeUtil(now: () => number = Date.now): TimeUtil {
     parseFormattedToEpochMilliSeconds: (timestamp, format, timezone) =>
       parseFormatted(timestamp, format, timezone ?? 'UTC'),
     parseISO8601ToEpochMilliSeconds: (timestamp) => parseISO8601(timestamp),
-    epochMilliSecondsToSeconds: (ms) => Math.trunc(ms / 1000),
-    epochMilliSecondsToISO8601: (ms) => new Date(ms).toISOString(),
-    epochMilliSecondsToFormatted: (ms, format, timezone) => formatEpochMillis(ms, format, timezone ?? 'UTC'),
+    epochMilliSecondsToSeconds: (ms) => Math.trunc(epochMillis(ms, 'epochMilliSecondsToSeconds') / 1000),
+    epochMilliSecondsToISO8601: (ms) => new Date(epochMillis(ms, 'epochMilliSecondsToISO8601')).toISOString(),
+    epochMilliSecondsToFormatted: (ms, format, timezone) =>
+      formatEpochMillis(epochMillis(ms, 'epochMilliSecondsToFormatted'), format, timezone ?? 'UTC'),
   };
 }

@@ -127,6 +127,18 @@ describe('util.time refuses instants that do not exist', () => {
     );
   });
 
+  it.each([
+    ['NaN', Number.NaN],
+    ['a fraction', 1.5],
+    ['a string', '1517943695749'],
+    ['an instant past what a Date holds', 9e15],
+  ])('refuses %s as epoch milliseconds (a Java long in the documented signature)', (_label, ms) => {
+    const bad = ms as number;
+    expect(() => time.epochMilliSecondsToISO8601(bad)).toThrow(/expected epoch milliseconds/);
+    expect(() => time.epochMilliSecondsToFormatted(bad, 'yyyy')).toThrow(/expected epoch milliseconds/);
+    expect(() => time.epochMilliSecondsToSeconds(bad)).toThrow(/expected epoch milliseconds/);
+  });
+
   it('keeps years 0 to 99 as themselves instead of moving them to the 1900s', () => {
     expect(time.parseISO8601ToEpochMilliSeconds('0050-01-01T00:00Z')).toBe(-60589296000000);
     expect(time.parseFormattedToEpochMilliSeconds('0050-01-01', 'yyyy-MM-dd')).toBe(-60589296000000);
