@@ -43,6 +43,13 @@ const POSIX_CLASSES: Record<string, string> = {
   Space: JAVA_SPACE,
 };
 
+// Unicode general categories, which Pattern (\p{Lu}, \p{IsLu}, \p{gc=Lu}) and JavaScript (\p{Lu}) share.
+const GENERAL_CATEGORIES = new Set(
+  'L Lu Ll Lt Lm Lo M Mn Mc Me N Nd Nl No P Pc Pd Ps Pe Pi Pf Po S Sm Sc Sk So Z Zs Zl Zp C Cc Cf Cs Co Cn'.split(
+    ' ',
+  ),
+);
+
 const UNSUPPORTED_ESCAPES: Record<string, string> = {
   b: 'the word boundary \\b (Java and JavaScript disagree on word characters)',
   B: 'the non-word boundary \\B',
@@ -290,11 +297,16 @@ class Translator {
     } else {
       this.i++;
     }
+    const category = /^(?:Is|gc=|general_category=)?([LMNPSZC][a-z]?)$/.exec(name)?.[1];
+    if (category && GENERAL_CATEGORIES.has(category)) {
+      // A Unicode general category means the same in both engines (up to the Unicode version each ships).
+      return `\\${negated ? 'P' : 'p'}{${category}}`;
+    }
     const contents = POSIX_CLASSES[name];
     if (!contents) {
       this.fail(
         start,
-        `the property class '\\${negated ? 'P' : 'p'}{${name}}' (only POSIX classes such as \\p{Alpha} are supported)`,
+        `the property class '\\${negated ? 'P' : 'p'}{${name}}' (only POSIX classes such as \\p{Alpha} and general categories such as \\p{Lu} are supported)`,
       );
     }
     if (inClass && negated) this.fail(start, `'\\P{${name}}' inside a character class`);

@@ -106,6 +106,10 @@ describe('util null and type helpers', () => {
     ['(?<year>\\d{4})-\\k<year>', '2030-2030', true],
     ['(?<=a)b|ab', 'ab', true],
     ['a+?b{2,3}', 'abbb', true],
+    ['[^\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}]*', 'Red ✓', true],
+    ['[^\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}]*', 'a\tb', false],
+    ['[^\\p{Cc}\\p{Cs}\\p{Zl}\\p{Zp}]*', 'a\u2028b', false],
+    ['\\p{IsLu}\\P{Lu}', 'Ab', true],
   ])('matches(%j, %j) is %s, as in Java', (pattern, value, expected) => {
     expect(matches(pattern, value)).toBe(expected);
   });
@@ -123,7 +127,7 @@ describe('util null and type helpers', () => {
     ['\\h', /horizontal whitespace/],
     ['\\v', /vertical whitespace/],
     ['(?<=a+)b', /unbounded repetition '\+' inside a lookbehind/],
-    ['\\p{L}', /property class '\\p\{L\}'/],
+    ['\\p{IsAlphabetic}', /property class '\\p\{IsAlphabetic\}'/],
     ['\\y', /escape '\\y'/],
     ['a{', /'\{' that is not a repetition/],
   ])('refuses the pattern %j, naming the construct, rather than matching differently', (pattern, message) => {
