@@ -8,7 +8,6 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { Construct } from 'constructs';
-import { ALL_POLLS_MANIFEST_KEY } from '../functions/exporter/layout.ts';
 
 /** The environments a stack can be: development relaxes retention and introspection. */
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -22,7 +21,6 @@ export const CONTEXT_KEYS = {
   apiKeyExpiryDays: 'apiKeyExpiryDays',
   expectedDailyVotes: 'expectedDailyVotes',
   quicksightPrincipalArn: 'quicksightPrincipalArn',
-  quicksightManifestKey: 'quicksightManifestKey',
   natGateways: 'natGateways',
 } as const;
 
@@ -36,8 +34,6 @@ export interface DeploySettings {
   readonly expectedDailyVotes: number;
   /** The QuickSight user or group granted the data source and data set; none: no QuickSight resources. */
   readonly quicksightPrincipalArn?: string;
-  /** The QuickSight manifest (an object key in the export bucket) the data source reads. */
-  readonly quicksightManifestKey: string;
   /** NAT gateways (one per AZ for availability; the functions reach AppSync and Secrets Manager through them). */
   readonly natGateways: number;
 }
@@ -47,7 +43,6 @@ export const DEFAULT_SETTINGS: DeploySettings = {
   environment: 'development',
   apiKeyExpiryDays: 365,
   expectedDailyVotes: 5000,
-  quicksightManifestKey: ALL_POLLS_MANIFEST_KEY,
   natGateways: 1,
 };
 
@@ -85,7 +80,6 @@ export function readSettings(node: Node): DeploySettings {
   if (principal !== undefined && principal !== '' && !/^arn:aws[a-z-]*:quicksight:/.test(String(principal))) {
     throw new SettingsError(CONTEXT_KEYS.quicksightPrincipalArn, 'must be a QuickSight user or group ARN');
   }
-  const manifestKey = node.tryGetContext(CONTEXT_KEYS.quicksightManifestKey);
   return {
     environment: environment as EnvironmentName,
     apiKeyExpiryDays: integer(
@@ -109,7 +103,6 @@ export function readSettings(node: Node): DeploySettings {
       3,
       DEFAULT_SETTINGS.natGateways,
     ),
-    quicksightManifestKey: manifestKey ? String(manifestKey) : DEFAULT_SETTINGS.quicksightManifestKey,
     ...(principal ? { quicksightPrincipalArn: String(principal) } : {}),
   };
 }

@@ -128,7 +128,6 @@ export class LivePollsStack extends Stack {
     if (settings.quicksightPrincipalArn) {
       this.analytics = new Analytics(this, 'Analytics', {
         bucket: this.export.bucket,
-        manifestKey: settings.quicksightManifestKey,
         principalArn: settings.quicksightPrincipalArn,
       });
     }
