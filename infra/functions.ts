@@ -4,7 +4,7 @@
  * own log group. The tally's event source mapping is built from TALLY_EVENT_SOURCE (infra/event-sources.ts).
  */
 import { join } from 'node:path';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -50,6 +50,8 @@ export interface ServiceFunctionProps extends FunctionPlacement {
   readonly environment: Record<string, string>;
   /** Everything the function may do besides writing its logs and attaching to the VPC. */
   readonly statements: readonly iam.PolicyStatement[];
+  /** A fixed role name, when something must name the role before it exists (see tallyRoleName). */
+  readonly roleName?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export class ServiceFunction extends Construct {
     });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      ...(props.roleName ? { roleName: props.roleName } : {}),
       description: `${props.description} (least privilege, written per function)`,
       inlinePolicies: {
         Function: new iam.PolicyDocument({
@@ -193,6 +196,25 @@ export function fieldArn(api: appsync.IGraphqlApi, typeName: string, fieldName: 
   return `${api.arn}/types/${typeName}/fields/${fieldName}`;
 }
 
+/**
+ * The tally role's name, fixed so the API can name the tally as its publisher (PUBLISHER_PRINCIPALS) without
+ * referring to the role, whose policy refers to the API. IAM names are global to the account, so the region
+ * is part of it: the same stack can be deployed to two regions.
+ */
+export function tallyRoleName(stack: Stack): string {
+  return `${stack.stackName}-tally-${Aws.REGION}`;
+}
+
+/** The ARN of the tally's role, as `ctx.identity` names it once the session part is dropped. */
+export function tallyRoleArn(stack: Stack): string {
+  return stack.formatArn({
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: tallyRoleName(stack),
+  });
+}
+
 /** The tally: votes stream to exactly-once count shards, Redis totals and publishResults. */
 export class Tally extends Construct {
   readonly handler: ServiceFunction;
@@ -208,6 +230,7 @@ export class Tally extends Construct {
     this.handler = new ServiceFunction(this, 'Function', {
       ...props,
       entry: entryPath('tally'),
+      roleName: tallyRoleName(Stack.of(this)),
       description:
         'Live polls tally: votes stream to exactly-once count shards, Redis totals, publishResults',
       memorySize: 512,
