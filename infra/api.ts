@@ -15,6 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { loadAppSyncSchema } from '../local/schema/load.ts';
 import { DataSources, Functions, type ResolverConfig, Resolvers } from '../resolvers/manifest.ts';
+import { deploySchema } from './deploy-schema.ts';
 import { acknowledgeArnWildcard } from './nag.ts';
 import { RESOLVER_OUT_DIR, RESOLVER_SOURCE_DIR, ROOT, resolverCatalogProblems } from './resolver-bundle.ts';
 
@@ -135,7 +136,8 @@ export class Api extends Construct {
     });
     this.api = new appsync.GraphqlApi(this, 'GraphqlApi', {
       name: `${Stack.of(this).stackName}-api`,
-      definition: appsync.Definition.fromFile(SCHEMA_FILE),
+      // Descriptions and comments stripped: see infra/deploy-schema.ts for why.
+      definition: appsync.Definition.fromSchema(deploySchema(SCHEMA_FILE)),
       authorizationConfig: {
         defaultAuthorization: {
           authorizationType: appsync.AuthorizationType.API_KEY,
