@@ -15,7 +15,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { loadAppSyncSchema } from '../local/schema/load.ts';
 import { DataSources, Functions, type ResolverConfig, Resolvers } from '../resolvers/manifest.ts';
-import { acknowledgeArnWildcard } from './nag.ts';
+import { type DataSourceGrant, dataSourceGrant } from './data-source-grants.ts';
+import { deploySchema } from './deploy-schema.ts';
 import { RESOLVER_OUT_DIR, RESOLVER_SOURCE_DIR, ROOT, resolverCatalogProblems } from './resolver-bundle.ts';
 
 /** The schema file the API serves. */
@@ -135,7 +136,8 @@ export class Api extends Construct {
     });
     this.api = new appsync.GraphqlApi(this, 'GraphqlApi', {
       name: `${Stack.of(this).stackName}-api`,
-      definition: appsync.Definition.fromFile(SCHEMA_FILE),
+      // Descriptions and comments stripped: see infra/deploy-schema.ts for why.
+      definition: appsync.Definition.fromSchema(deploySchema(SCHEMA_FILE)),
       authorizationConfig: {
         defaultAuthorization: {
           authorizationType: appsync.AuthorizationType.API_KEY,
@@ -192,7 +194,7 @@ export class Api extends Construct {
       }),
     );
 
-    const dataSources = this.dataSources(props);
+    const dataSources = this.dataSources(props, bundleDir);
     const functions = new Map<string, appsync.AppsyncFunction>();
     for (const [name, config] of Object.entries(Functions)) {
       functions.set(
@@ -226,8 +228,11 @@ export class Api extends Construct {
     this.resolvers = resolvers;
   }
 
-  /** One data source per manifest entry, named as the manifest names it. */
-  private dataSources(props: ApiProps): Map<string, appsync.BaseDataSource> {
+  /**
+   * One data source per manifest entry, named as the manifest names it, each with its own role holding
+   * only what the code bound to it calls (infra/data-source-grants.ts), not CDK's full read/write grant.
+   */
+  private dataSources(props: ApiProps, bundleDir: string): Map<string, appsync.BaseDataSource> {
     const dataSources = new Map<string, appsync.BaseDataSource>();
     for (const [name, config] of Object.entries(DataSources)) {
       switch (config.kind) {
@@ -235,28 +240,22 @@ export class Api extends Construct {
           const table = props.tables.get(config.table);
           if (!table)
             throw new Error(`data source ${name} names table ${config.table}, which infra/tables.ts lacks`);
-          const source = this.api.addDynamoDbDataSource(name, table, { name });
-          acknowledgeArnWildcard(
-            source,
-            table,
-            '/index/*',
-            `CDK's data source grant: resolvers Query the ${config.table} table's indexes; scoped to this table.`,
+          dataSources.set(
+            name,
+            new ScopedDynamoDbDataSource(this.api, name, {
+              api: this.api,
+              name,
+              table,
+              grant: dataSourceGrant(name, bundleDir),
+            }),
           );
-          dataSources.set(name, source);
           break;
         }
         case 'LAMBDA': {
           const fn = props.functions[config.function];
           if (!fn)
             throw new Error(`data source ${name} names function ${config.function}, which the stack lacks`);
-          const source = this.api.addLambdaDataSource(name, fn, { name });
-          acknowledgeArnWildcard(
-            source,
-            fn,
-            ':*',
-            'CDK grants lambda:InvokeFunction on the function and its versions/aliases; one function only.',
-          );
-          dataSources.set(name, source);
+          dataSources.set(name, new ScopedLambdaDataSource(this.api, name, { api: this.api, name, fn }));
           break;
         }
         case 'NONE':
@@ -265,5 +264,76 @@ export class Api extends Construct {
       }
     }
     return dataSources;
+  }
+}
+
+/** A role AppSync assumes for one data source. */
+function dataSourceRole(scope: Construct, id: string, description: string): iam.Role {
+  return new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('appsync.amazonaws.com'),
+    description,
+  });
+}
+
+/** A DynamoDB data source whose role may call only the actions of `grant` on its table and indexes. */
+class ScopedDynamoDbDataSource extends appsync.BackedDataSource {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { api: appsync.IGraphqlApi; name: string; table: dynamodb.ITable; grant: DataSourceGrant },
+  ) {
+    const role = dataSourceRole(scope, id, `AppSync data source ${props.name}: what its resolvers call`);
+    super(
+      scope,
+      id,
+      { api: props.api, name: props.name, serviceRole: role },
+      {
+        type: 'AMAZON_DYNAMODB',
+        dynamoDbConfig: { tableName: props.table.tableName, awsRegion: Stack.of(scope).region },
+      },
+    );
+    const { tableActions, indexes } = props.grant;
+    if (tableActions.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ResolverOperations',
+          actions: [...tableActions],
+          resources: [props.table.tableArn],
+        }),
+      );
+    }
+    if (indexes.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ResolverIndexQueries',
+          actions: ['dynamodb:Query'],
+          resources: indexes.map((index) => `${props.table.tableArn}/index/${index}`),
+        }),
+      );
+    }
+  }
+}
+
+/** A Lambda data source whose role may invoke that one function (its unqualified ARN) and nothing else. */
+class ScopedLambdaDataSource extends appsync.BackedDataSource {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { api: appsync.IGraphqlApi; name: string; fn: lambda.IFunction },
+  ) {
+    const role = dataSourceRole(scope, id, `AppSync data source ${props.name}: invoke one function`);
+    super(
+      scope,
+      id,
+      { api: props.api, name: props.name, serviceRole: role },
+      { type: 'AWS_LAMBDA', lambdaConfig: { lambdaFunctionArn: props.fn.functionArn } },
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeFunction',
+        actions: ['lambda:InvokeFunction'],
+        resources: [props.fn.functionArn],
+      }),
+    );
   }
 }

@@ -53,7 +53,8 @@ export class Cache extends Construct {
       reason:
         'Rotating an ElastiCache AUTH token needs ModifyReplicationGroup with AuthTokenUpdateStrategy ROTATE ' +
         'then SET, coordinated with every client; no managed rotation exists. Rotate by hand (docs/deploy.md). ' +
-        'The token is reachable only from the VPC, in addition to the security group.',
+        'Only the tally and results roles may read the token (GetSecretValue on this secret ARN alone), and ' +
+        'the Redis it unlocks takes connections only from the functions security group, over TLS.',
     });
 
     const subnetGroup = new elasticache.CfnSubnetGroup(this, 'Subnets', {

@@ -8,7 +8,7 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { Construct } from 'constructs';
-import { ALL_POLLS_MANIFEST_KEY } from '../functions/exporter/layout.ts';
+import { IAM_PRINCIPAL_ARN } from './principals.ts';
 
 /** The environments a stack can be: development relaxes retention and introspection. */
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -22,8 +22,8 @@ export const CONTEXT_KEYS = {
   apiKeyExpiryDays: 'apiKeyExpiryDays',
   expectedDailyVotes: 'expectedDailyVotes',
   quicksightPrincipalArn: 'quicksightPrincipalArn',
-  quicksightManifestKey: 'quicksightManifestKey',
   natGateways: 'natGateways',
+  adminPrincipalArns: 'adminPrincipalArns',
 } as const;
 
 /** Settings that shape the template, read from context at synth time. */
@@ -36,10 +36,13 @@ export interface DeploySettings {
   readonly expectedDailyVotes: number;
   /** The QuickSight user or group granted the data source and data set; none: no QuickSight resources. */
   readonly quicksightPrincipalArn?: string;
-  /** The QuickSight manifest (an object key in the export bucket) the data source reads. */
-  readonly quicksightManifestKey: string;
   /** NAT gateways (one per AZ for availability; the functions reach AppSync and Secrets Manager through them). */
   readonly natGateways: number;
+  /**
+   * IAM roles or users (ARNs, comma-separated in context) that may create and close polls and see hidden
+   * results over IAM. Default none: admins are the Cognito `admins` group. See infra/principals.ts.
+   */
+  readonly adminPrincipalArns: readonly string[];
 }
 
 /** The defaults, also written in cdk.json. */
@@ -47,8 +50,8 @@ export const DEFAULT_SETTINGS: DeploySettings = {
   environment: 'development',
   apiKeyExpiryDays: 365,
   expectedDailyVotes: 5000,
-  quicksightManifestKey: ALL_POLLS_MANIFEST_KEY,
   natGateways: 1,
+  adminPrincipalArns: [],
 };
 
 /** Raised when a context value is not of its form. */
@@ -85,7 +88,6 @@ export function readSettings(node: Node): DeploySettings {
   if (principal !== undefined && principal !== '' && !/^arn:aws[a-z-]*:quicksight:/.test(String(principal))) {
     throw new SettingsError(CONTEXT_KEYS.quicksightPrincipalArn, 'must be a QuickSight user or group ARN');
   }
-  const manifestKey = node.tryGetContext(CONTEXT_KEYS.quicksightManifestKey);
   return {
     environment: environment as EnvironmentName,
     apiKeyExpiryDays: integer(
@@ -109,9 +111,25 @@ export function readSettings(node: Node): DeploySettings {
       3,
       DEFAULT_SETTINGS.natGateways,
     ),
-    quicksightManifestKey: manifestKey ? String(manifestKey) : DEFAULT_SETTINGS.quicksightManifestKey,
+    adminPrincipalArns: adminPrincipals(node.tryGetContext(CONTEXT_KEYS.adminPrincipalArns)),
     ...(principal ? { quicksightPrincipalArn: String(principal) } : {}),
   };
+}
+
+/** The admin principals from context: a comma-separated string (`-c`) or a list (cdk.json). */
+function adminPrincipals(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  const arns = list.map((arn) => arn.trim()).filter((arn) => arn.length > 0);
+  for (const arn of arns) {
+    if (!IAM_PRINCIPAL_ARN.test(arn)) {
+      throw new SettingsError(
+        CONTEXT_KEYS.adminPrincipalArns,
+        `holds "${arn}", not an IAM role or user ARN without a path`,
+      );
+    }
+  }
+  return arns;
 }
 
 /** True for staging and production: data is retained and protected, introspection is off. */

@@ -11,6 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ANALYTICS_LIMITS, ATHENA_RESULTS_PREFIX } from './analytics.ts';
 import { type FunctionPlacement, ServiceFunction } from './functions.ts';
 import { acknowledgeArnWildcard } from './nag.ts';
 import { POLLS_TABLE, VOTES_TABLE } from './tables.ts';
@@ -86,6 +87,13 @@ export class Export extends Construct {
           ],
           noncurrentVersionExpiration: Duration.days(EXPORT_LIFECYCLE.noncurrentExpiryDays),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          // Athena's query results (infra/analytics.ts): read once by QuickSight, then only cost money.
+          id: 'expire-athena-results',
+          prefix: ATHENA_RESULTS_PREFIX,
+          expiration: Duration.days(ANALYTICS_LIMITS.resultsExpiryDays),
+          noncurrentVersionExpiration: Duration.days(1),
         },
       ],
       removalPolicy: props.bucketRemovalPolicy,

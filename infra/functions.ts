@@ -4,7 +4,7 @@
  * own log group. The tally's event source mapping is built from TALLY_EVENT_SOURCE (infra/event-sources.ts).
  */
 import { join } from 'node:path';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -50,6 +50,8 @@ export interface ServiceFunctionProps extends FunctionPlacement {
   readonly environment: Record<string, string>;
   /** Everything the function may do besides writing its logs and attaching to the VPC. */
   readonly statements: readonly iam.PolicyStatement[];
+  /** A fixed role name, when something must name the role before it exists (see tallyRoleName). */
+  readonly roleName?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export class ServiceFunction extends Construct {
     });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      ...(props.roleName ? { roleName: props.roleName } : {}),
       description: `${props.description} (least privilege, written per function)`,
       inlinePolicies: {
         Function: new iam.PolicyDocument({
@@ -97,9 +100,11 @@ export class ServiceFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only for what has no resource-level permission: the ec2 network-interface actions Lambda needs to ' +
-        'attach to the VPC (ec2:DescribeNetworkInterfaces supports only "*"), X-Ray PutTraceSegments and ' +
-        'PutTelemetryRecords, and dynamodb:ListStreams for the tally. Every data action names its resource.',
+        'Only where no resource can be named: ec2:DescribeNetworkInterfaces, xray:PutTraceSegments, ' +
+        'xray:PutTelemetryRecords and dynamodb:ListStreams support only "*"; ec2 Create/DeleteNetworkInterface ' +
+        'and Assign/UnassignPrivateIpAddresses act on the interfaces Lambda creates when it attaches the ' +
+        'function to the VPC, whose ids exist only then (AWS grants them on "*" in ' +
+        'AWSLambdaVPCAccessExecutionRole). Every data action names its table, stream, secret, bucket or field.',
     });
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -180,6 +185,18 @@ export function resultsFunction(scope: Construct, id: string, props: CacheClient
   });
 }
 
+/**
+ * What the tally calls on the polls table (functions/tally/tally.ts, functions/common/store.ts): Get of the
+ * checkpoint, BatchGet of the polls, Query of the count shards, and a TransactWriteItems of Updates only,
+ * which IAM authorises per item as UpdateItem. test/infra/functions.test.ts derives this from the code.
+ */
+export const TALLY_TABLE_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:UpdateItem',
+] as const;
+
 /** Options of the tally. */
 export interface TallyProps extends CacheClientProps {
   readonly votes: dynamodb.ITable;
@@ -191,6 +208,25 @@ export interface TallyProps extends CacheClientProps {
 /** The `appsync:GraphQL` resource of one field: `arn:…:apis/<id>/types/<Type>/fields/<field>`. */
 export function fieldArn(api: appsync.IGraphqlApi, typeName: string, fieldName: string): string {
   return `${api.arn}/types/${typeName}/fields/${fieldName}`;
+}
+
+/**
+ * The tally role's name, fixed so the API can name the tally as its publisher (PUBLISHER_PRINCIPALS) without
+ * referring to the role, whose policy refers to the API. IAM names are global to the account, so the region
+ * is part of it: the same stack can be deployed to two regions.
+ */
+export function tallyRoleName(stack: Stack): string {
+  return `${stack.stackName}-tally-${Aws.REGION}`;
+}
+
+/** The ARN of the tally's role, as `ctx.identity` names it once the session part is dropped. */
+export function tallyRoleArn(stack: Stack): string {
+  return stack.formatArn({
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: tallyRoleName(stack),
+  });
 }
 
 /** The tally: votes stream to exactly-once count shards, Redis totals and publishResults. */
@@ -208,6 +244,7 @@ export class Tally extends Construct {
     this.handler = new ServiceFunction(this, 'Function', {
       ...props,
       entry: entryPath('tally'),
+      roleName: tallyRoleName(Stack.of(this)),
       description:
         'Live polls tally: votes stream to exactly-once count shards, Redis totals, publishResults',
       memorySize: 512,
@@ -231,15 +268,7 @@ export class Tally extends Construct {
         }),
         new iam.PolicyStatement({
           sid: 'CountShardsAndCheckpoints',
-          // TransactWriteItems is authorised per action inside it (Update, Put, ConditionCheck).
-          actions: [
-            'dynamodb:GetItem',
-            'dynamodb:BatchGetItem',
-            'dynamodb:Query',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:ConditionCheckItem',
-          ],
+          actions: [...TALLY_TABLE_ACTIONS],
           resources: [props.polls.tableArn],
         }),
         new iam.PolicyStatement({

@@ -11,10 +11,11 @@ import { Cache } from './cache.ts';
 import { type DeploySettings, isProtected, StackParameters } from './config.ts';
 import { Data } from './data.ts';
 import { Export } from './export.ts';
-import { entryPath, resultsFunction, type ServiceFunction, Tally } from './functions.ts';
+import { entryPath, resultsFunction, type ServiceFunction, Tally, tallyRoleArn } from './functions.ts';
 import { Monitoring } from './monitoring.ts';
 import { Network } from './network.ts';
 import { OUTPUTS } from './outputs.ts';
+import { principalEnvironment } from './principals.ts';
 import { Waf } from './waf.ts';
 
 /** Options of the stack. */
@@ -77,7 +78,10 @@ export class LivePollsStack extends Stack {
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
       functions: { results: this.results.function },
-      environmentVariables: tableEnvironment,
+      environmentVariables: {
+        ...tableEnvironment,
+        ...principalEnvironment({ admins: settings.adminPrincipalArns, publishers: [tallyRoleArn(this)] }),
+      },
       apiKeyExpiryDays: settings.apiKeyExpiryDays,
       development: !protect,
       removalPolicy,
@@ -128,7 +132,6 @@ export class LivePollsStack extends Stack {
     if (settings.quicksightPrincipalArn) {
       this.analytics = new Analytics(this, 'Analytics', {
         bucket: this.export.bucket,
-        manifestKey: settings.quicksightManifestKey,
         principalArn: settings.quicksightPrincipalArn,
       });
     }

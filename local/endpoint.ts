@@ -14,6 +14,7 @@ import { createResultsHandler } from '../functions/results/handler.ts';
 import type { ResultsRequest } from '../functions/results/results.ts';
 import { createTallyHandler } from '../functions/tally/handler.ts';
 import { TALLY_EVENT_SOURCE } from '../infra/event-sources.ts';
+import { principalEnvironment } from '../infra/principals.ts';
 import { buildResolvers } from '../infra/resolver-bundle.ts';
 import { TABLES } from '../infra/tables.ts';
 import { ensureWebBuild } from '../web/build.ts';
@@ -195,7 +196,11 @@ async function start(
       results: createLambdaDataSource((event) => results(event as ResultsRequest)),
       none: createNoneDataSource(),
     },
-    env: tableNames,
+    // The local IAM credentials sign both the admin's calls and the tally's publishResults.
+    env: {
+      ...tableNames,
+      ...principalEnvironment({ admins: [settings.iam.userArn], publishers: [settings.iam.userArn] }),
+    },
   });
 
   let realtime: ReturnType<typeof createRealtimeServer> | null = null;

@@ -7,11 +7,13 @@ import type { MutationCreatePollArgs, Poll } from '../generated/graphql.ts';
 import { nowInstant } from './lib/clock.ts';
 import { ListKey, NO_CLOSING_TIME } from './lib/constants.ts';
 import { failWith } from './lib/errors.ts';
+import { type CallerIdentity, requireRole } from './lib/identity.ts';
 import { copyIndexes, pollCopyKey, pollKey } from './lib/keys.ts';
 import { type PollItem, toPoll } from './lib/poll.ts';
 import { validateCreatePoll } from './lib/validate.ts';
 
 export function request(ctx: Context<MutationCreatePollArgs>) {
+  requireRole('admin', ctx.identity as CallerIdentity, ctx.env, 'Mutation', 'createPoll');
   const now = nowInstant();
   const id = util.autoId();
   const item: PollItem = { ...validateCreatePoll(ctx.args.input, now), id, createdAt: now };

@@ -11,7 +11,10 @@ import { requireLength } from './lib/validate.ts';
 
 export function request(ctx: Context<QueryPollResultsArgs>) {
   const pollId = requireLength(ctx.args.pollId, 'pollId', 1, Limits.idMax);
-  return { operation: 'Invoke', payload: { pollId, isAdmin: isAdmin(ctx.identity as CallerIdentity) } };
+  return {
+    operation: 'Invoke',
+    payload: { pollId, isAdmin: isAdmin(ctx.identity as CallerIdentity, ctx.env) },
+  };
 }
 
 /** What the results function returns: the results, or a contract error to raise. */

@@ -27,7 +27,7 @@ export function response(ctx: Context<SubscriptionOnResultsUpdatedArgs>): null {
   }
   const hidden =
     poll.resultsVisibility === 'AFTER_CLOSE' && pollStatus(poll, util.time.nowISO8601()) !== 'CLOSED';
-  if (hidden && !isAdmin(ctx.identity as CallerIdentity)) {
+  if (hidden && !isAdmin(ctx.identity as CallerIdentity, ctx.env)) {
     refuse(ErrorType.ResultsHidden, `results of poll "${poll.id}" are shown only after it closes`);
   }
   return null;

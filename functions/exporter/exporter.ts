@@ -22,16 +22,8 @@ import { toPollResults } from '../common/counts.ts';
 import { MetricUnit } from '../common/observability.ts';
 import type { ResultsStore } from '../common/store.ts';
 import { csvRow } from './csv.ts';
-import {
-  ALL_POLLS_MANIFEST_KEY,
-  isPartKey,
-  manifestKey,
-  partKey,
-  resultsKey,
-  VOTES_ROOT,
-  votesPrefix,
-} from './layout.ts';
-import { prefixManifest, quickSightManifest } from './manifest.ts';
+import { isPartKey, manifestKey, partKey, resultsKey, votesPrefix } from './layout.ts';
+import { quickSightManifest } from './manifest.ts';
 import { PartWriter } from './part-writer.ts';
 import { pollsToExport } from './polls.ts';
 import type { ObjectSink } from './sink.ts';
@@ -144,14 +136,9 @@ export class Exporter {
         }
       }
     };
+    // No manifest over all polls: one would outgrow QuickSight's 1,000 files within days. The stack's
+    // QuickSight reads every part through Athena instead (infra/analytics.ts, docs/exports.md).
     await Promise.all(Array.from({ length: this.deps.pollConcurrency ?? 4 }, worker));
-    // One manifest for all polls, by prefix, so a QuickSight data set sees every poll (rewritten, same content).
-    const everyPoll = prefixManifest(this.deps.sink.uri(VOTES_ROOT));
-    await this.deps.sink.put(
-      ALL_POLLS_MANIFEST_KEY,
-      `${JSON.stringify(everyPoll, null, 2)}\n`,
-      'application/json',
-    );
     return {
       startedAt,
       polls: done,

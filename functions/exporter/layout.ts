@@ -3,8 +3,9 @@
  *
  *     votes/poll=<pollId>/date=<yyyy-mm-dd>/<pollId>-<seq 6 digits>-<part 3 digits>.csv.gz
  *     results/poll=<pollId>/results.json
- *     manifests/poll=<pollId>.json
- *     manifests/all-polls.json      (every poll's parts: the QuickSight data set reads this one)
+ *     manifests/poll=<pollId>.json  (one poll's parts, for an ad-hoc QuickSight S3 source)
+ *
+ * Everything under votes/ is the stack's Athena table (infra/analytics.ts): nothing else may be put there.
  *
  * A part's name is fixed by the run (seq) before its first row is written, so a repeated run rewrites the
  * same objects.
@@ -36,8 +37,5 @@ export function manifestKey(pollId: string): string {
   return `manifests/poll=${pollId}.json`;
 }
 
-/** The folder holding every poll's parts. */
+/** The folder holding every poll's parts: the location of the stack's Athena table. */
 export const VOTES_ROOT = 'votes/';
-
-/** The manifest over every poll's parts (by prefix), which the stack's QuickSight data source reads. */
-export const ALL_POLLS_MANIFEST_KEY = 'manifests/all-polls.json';

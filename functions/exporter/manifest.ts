@@ -31,8 +31,3 @@ export function quickSightManifest(uris: readonly string[], prefixUri: string): 
     globalUploadSettings: CSV_SETTINGS,
   };
 }
-
-/** The manifest for every part under `prefixUri` (all polls). */
-export function prefixManifest(prefixUri: string): QuickSightManifest {
-  return { fileLocations: [{ URIPrefixes: [prefixUri] }], globalUploadSettings: CSV_SETTINGS };
-}

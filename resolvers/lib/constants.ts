@@ -58,3 +58,15 @@ export const POLL_SK = 'POLL';
 
 /** The Cognito group whose members may create and close polls. */
 export const ADMIN_GROUP = 'admins';
+
+/**
+ * The API's environment variables (`ctx.env`) naming who may act with IAM: comma-separated IAM role or user
+ * ARNs (`arn:<partition>:iam::<account>:role/<name>`). Set by the stack and the local endpoint from one place
+ * (infra/principals.ts). An IAM caller named in neither is an ordinary voter.
+ */
+export const PrincipalEnv = {
+  /** May create and close polls, and see hidden results. */
+  admins: 'ADMIN_PRINCIPALS',
+  /** May call publishResults (the tally's role). */
+  publishers: 'PUBLISHER_PRINCIPALS',
+} as const;

@@ -3,6 +3,7 @@
  * the DynamoDB adapter on DynamoDB Local), on tables of the test's own, with the callers tests act as.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { principalEnvironment } from '../../infra/principals.ts';
 import { createFieldExecutor, type FieldResult, loadResolvers } from '../../local/api/resolvers.ts';
 import type { Caller } from '../../local/auth/types.ts';
 import { createDynamoDbDataSource } from '../../local/datasources/dynamodb.ts';
@@ -13,6 +14,20 @@ import type { TableNames } from '../../local/dynamodb/tables.ts';
 import type { DataSourceName, ResolverName } from '../../resolvers/manifest.ts';
 import { dynamoClient, freshTables } from './dynamo.ts';
 
+/** An IAM caller (not through an identity pool) with the given `userArn`. */
+function iamCaller(userArn: string): Caller {
+  return {
+    authType: 'AWS_IAM',
+    identity: { userArn, accountId: '000000000000', cognitoIdentityPoolId: null, cognitoIdentityId: null },
+  };
+}
+
+/** The principals the test API names, as the stack and the local endpoint name theirs. */
+export const TEST_PRINCIPALS = {
+  admins: ['arn:aws:iam::000000000000:role/ops-admin'],
+  publishers: ['arn:aws:iam::000000000000:role/tally'],
+} as const;
+
 /** Callers as the local endpoint's auth step would describe them. */
 export const callers = {
   apiKey: { authType: 'API_KEY', identity: null },
@@ -20,12 +35,20 @@ export const callers = {
     authType: 'AMAZON_COGNITO_USER_POOLS',
     identity: { sub: 'admin-sub-0001', username: 'admin', groups: ['admins'], issuer: 'local', claims: {} },
   },
-  iam: {
+  /** The tally's role, as AppSync reports an assumed role: the stack names it a publisher. */
+  iam: iamCaller('arn:aws:sts::000000000000:assumed-role/tally/tally-session'),
+  /** An operator's role the stack names an admin. */
+  iamAdmin: iamCaller('arn:aws:sts::000000000000:assumed-role/ops-admin/alice'),
+  /** Some other role in the account: IAM lets it call the API, the stack names it nothing. */
+  iamOther: iamCaller('arn:aws:sts::000000000000:assumed-role/reporting/batch'),
+  /** An Amplify guest through a Cognito identity pool (its unauthenticated role). */
+  iamGuest: {
     authType: 'AWS_IAM',
     identity: {
-      userArn: 'arn:aws:iam::000000000000:role/tally',
+      userArn: 'arn:aws:sts::000000000000:assumed-role/amplify-unauth/CognitoIdentityCredentials',
       accountId: '000000000000',
-      cognitoIdentityId: null,
+      cognitoIdentityPoolId: 'us-east-1:11111111-2222-3333-4444-555555555555',
+      cognitoIdentityId: 'us-east-1:66666666-7777-8888-9999-000000000000',
     },
   },
   /** A signed-in Cognito user outside the admins group. */
@@ -65,7 +88,7 @@ export async function testApi(
       results: wrap('results', createLambdaDataSource(results ?? (async () => ({ results: null })))),
       none: wrap('none', createNoneDataSource()),
     },
-    env: { ...tables },
+    env: { ...tables, ...principalEnvironment(TEST_PRINCIPALS) },
   });
   return {
     client,
