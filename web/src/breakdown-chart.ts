@@ -6,7 +6,7 @@
  */
 import type { DemographicField, PollResults } from '../../generated/graphql.ts';
 import { h } from './dom.ts';
-import { FIELD_LABELS, FIELD_ORDER } from './labels.ts';
+import { answerLabel, FIELD_LABELS, FIELD_ORDER } from './labels.ts';
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 });
 
@@ -43,7 +43,7 @@ function chart(results: PollResults, field: DemographicField): HTMLElement {
         h(
           'p',
           { class: 'chart-group-title' },
-          h('strong', {}, value),
+          h('strong', {}, answerLabel(field, value)),
           ` · ${totalOf(value)} ${totalOf(value) === 1 ? 'vote' : 'votes'}`,
         ),
         results.options.map((option, index) => {
@@ -97,7 +97,7 @@ function table(results: PollResults, field: DemographicField): HTMLElement {
         h(
           'tr',
           { 'data-value': value },
-          h('th', { scope: 'row' }, value),
+          h('th', { scope: 'row' }, answerLabel(field, value)),
           results.options.map((option) =>
             h('td', { 'data-option-id': option.optionId }, String(votesOf(value, option.optionId))),
           ),
