@@ -1,10 +1,11 @@
 /**
  * Vite build of the poll app: `npm run build:web` writes dist/web, which the local endpoint serves under
  * /app/ (`npm start` rebuilds it when web/ is newer, see web/build.ts). Vite prints each file's size; the
- * plugin below adds a one-line total.
+ * plugins add each page's weight by dependency (bundle-report.ts) and a one-line total.
  */
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { bundleReport } from './bundle-report.ts';
 import { bundleSize, formatSize } from './size.ts';
 
 const WEB = import.meta.dirname;
@@ -40,5 +41,5 @@ export default defineConfig({
     reportCompressedSize: true,
     chunkSizeWarningLimit: 400,
   },
-  plugins: [totalSize()],
+  plugins: [bundleReport(), totalSize()],
 });

@@ -48,6 +48,13 @@ export function landingPage(info: EndpointInfo): string {
 <pre>import { Amplify } from 'aws-amplify';
 import outputs from './amplify_outputs.json';
 Amplify.configure(outputs);</pre>
+<h2>Live updates</h2>
+<p><a href="/app/">The poll app</a> gets live updates on a first visit, with no certificate step: for this plain
+<code>http://</code> endpoint it dials <code>ws://</code>. Your own Amplify v6 app always dials <code>wss://</code>
+(v6 has no switch for <code>ws://</code>), so one step remains for it: open
+<a href="https://${escapeHtml(new URL(info.graphqlUrl).host)}/">https://${escapeHtml(new URL(info.graphqlUrl).host)}/</a>
+once and accept the local certificate, or trust <code>custom.local.certificate</code> from the outputs
+(Node: <code>NODE_EXTRA_CA_CERTS=&lt;that file&gt;</code>).</p>
 <p>An admin token (Cognito group <code>admins</code>) is in <code>custom.local.adminToken</code>; make another with
 <code>npm run token -- --group admins</code>.</p>
 </body></html>`;

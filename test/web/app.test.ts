@@ -4,72 +4,36 @@
  * so separate localStorage and voter tokens) vote, a third watches the results change live without a
  * reload, and a repeat vote gets the duplicate message. Screenshots go to test-results/web/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../infra/resolver-bundle.ts';
+import {
+  ANSWER,
+  launchBrowser,
+  openRoute as open,
+  screenshot as shot,
+  type TestBrowser,
+  textOf as text,
+} from '../support/browser.ts';
 import { type EndpointProcess, startEndpointProcess } from '../support/endpoint.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(ROOT, 'test-results', 'web');
 const LIVE_TIMEOUT = 20_000;
 
 let endpoint: EndpointProcess;
-let browser: Browser;
+let browser: TestBrowser;
 let base: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}. The browser tests drive Debian's Chromium: install it with ` +
-        '`apt-get update && apt-get install -y chromium` (as root), or set CHROMIUM_PATH to a Chromium or Chrome binary.',
-    );
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  endpoint = await startEndpointProcess();
+  [endpoint, browser] = await Promise.all([startEndpointProcess(), launchBrowser()]);
   base = `http://localhost:${endpoint.port}/app/`;
-  // Playwright gives every launch a fresh temporary profile (user data dir).
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // Amplify dials wss:// and the endpoint's certificate is self-made.
-      '--ignore-certificate-errors',
-    ],
-  });
 }, 180_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
   await browser?.close();
   await endpoint?.stop();
 });
 
 /** A browser context is one device: its own storage, so its own voter token. */
-async function device(viewport = { width: 1024, height: 800 }): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport, locale: 'en-US' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
-  return page;
-}
-
-/** Opens a route and waits until the app marks itself interactive. */
-async function open(page: Page, url: string): Promise<void> {
-  // Another route of the app would be a same-document hash navigation: every open is a fresh page load.
-  if (page.url() !== 'about:blank') await page.goto('about:blank');
-  await page.goto(url);
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 15_000 });
-}
+const device = (viewport?: { width: number; height: number }) => browser.device(viewport);
 
 /** Navigation start to the app's `app-ready` mark (first view showing its data), printed. */
 async function loadTime(page: Page, what: string): Promise<number> {
@@ -84,19 +48,13 @@ async function loadTime(page: Page, what: string): Promise<number> {
   return timing.ready;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-const text = async (page: Page, selector: string) =>
-  (await page.locator(selector).first().textContent()) ?? '';
-
 describe('the poll app in Chromium', () => {
   it('creates a poll, takes votes from two devices and shows them live, with the breakdown', async () => {
     // --- Admin: create a poll with demographic questions. -------------------------------------------
     const admin = await device();
     await open(admin, `${base}#/admin`);
-    expect(await loadTime(admin, 'admin page, first request to a fresh endpoint')).toBeLessThan(5000);
+    // Printed, not asserted: a loaded machine is slow, and speed is measured in bench/.
+    await loadTime(admin, 'admin page, first request to a fresh endpoint');
 
     await admin.getByLabel('Question').fill('Tea or coffee?');
     await admin.getByLabel('Option 1', { exact: true }).fill('Tea');
@@ -129,13 +87,13 @@ describe('the poll app in Chromium', () => {
     // --- Device A votes with the mouse. --------------------------------------------------------------
     const voterA = await device();
     await open(voterA, voteLink);
-    expect(await loadTime(voterA, 'vote page, new device')).toBeLessThan(5000);
+    await loadTime(voterA, 'vote page, new device');
     await voterA.getByLabel('Tea', { exact: true }).check();
     await voterA.getByLabel('Age group').selectOption({ label: '25–34' });
     await voterA.getByLabel('Region').selectOption('Europe');
     await voterA.getByRole('button', { name: 'Vote' }).click();
     await expect
-      .poll(() => text(voterA, '[data-testid="vote-message"]'))
+      .poll(() => text(voterA, '[data-testid="vote-message"]'), ANSWER)
       .toBe('Thank you: your vote for “Tea” is counted.');
     await shot(voterA, '3-vote-counted');
 
@@ -153,7 +111,7 @@ describe('the poll app in Chromium', () => {
     await voterB.getByRole('button', { name: 'Vote' }).focus();
     await voterB.keyboard.press('Enter');
     await expect
-      .poll(() => text(voterB, '[data-testid="vote-message"]'))
+      .poll(() => text(voterB, '[data-testid="vote-message"]'), ANSWER)
       .toBe('Thank you: your vote for “Coffee” is counted.');
 
     // --- The watcher's page changed without a reload. ------------------------------------------------
@@ -185,13 +143,13 @@ describe('the poll app in Chromium', () => {
     await voterA.getByLabel('Tea', { exact: true }).check();
     await voterA.getByRole('button', { name: 'Vote' }).click();
     await expect
-      .poll(() => text(voterA, '[data-testid="vote-message"]'))
+      .poll(() => text(voterA, '[data-testid="vote-message"]'), ANSWER)
       .toBe('Your vote was already counted.');
     await shot(voterA, '5-vote-duplicate');
     await voterA.getByLabel('Water', { exact: true }).check();
     await voterA.getByRole('button', { name: 'Vote' }).click();
     await expect
-      .poll(() => text(voterA, '[data-testid="vote-error"]'))
+      .poll(() => text(voterA, '[data-testid="vote-error"]'), ANSWER)
       .toContain('already voted in this poll');
 
     // --- The admin closes the poll; a vote from a page opened earlier gets PollClosed. -------------
@@ -200,7 +158,7 @@ describe('the poll app in Chromium', () => {
     await voterB.getByLabel('Water', { exact: true }).check();
     await voterB.getByRole('button', { name: 'Vote' }).click();
     await expect
-      .poll(() => text(voterB, '[data-testid="vote-error"]'))
+      .poll(() => text(voterB, '[data-testid="vote-error"]'), ANSWER)
       .toBe('This poll is closed: it no longer takes votes.');
     expect(await watcher.getAttribute('.results-view', 'data-total')).toBe('2');
 

@@ -288,6 +288,12 @@ function shareBox(poll: Poll): HTMLElement {
     h('h2', { id: 'share-title', tabindex: '-1' }, `Share “${poll.title}”`),
     row('Link to vote', links.vote, 'vote-link'),
     row('Link to the live results', links.results, 'results-link'),
+    h(
+      'p',
+      {},
+      h('a', { href: links.present }, 'Open the presenter view'),
+      ' (for a projector: live results and a QR code to join)',
+    ),
   );
 }
 
@@ -327,6 +333,8 @@ function pollList(api: Api): { element: HTMLElement; refresh(): Promise<void> } 
         h('a', { href: `#/poll/${encodeURIComponent(poll.id)}/results` }, 'Results'),
         ' ',
         h('a', { href: `#/admin/poll/${encodeURIComponent(poll.id)}/results` }, 'Results as admin'),
+        ' ',
+        h('a', { href: `#/poll/${encodeURIComponent(poll.id)}/present` }, 'Presenter view'),
       ),
       poll.status === 'CLOSED' ? null : h('div', { class: 'actions' }, close),
     );

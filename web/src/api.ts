@@ -17,6 +17,7 @@ import type {
   VoteReceipt,
 } from '../../generated/graphql.ts';
 import { type ErrorKind, errorKind, errorMessage } from './messages.ts';
+import { usePlainWebSocketFor } from './plain-websocket.ts';
 
 /** The parts of amplify_outputs.json the app reads. */
 export interface AmplifyOutputs {
@@ -98,6 +99,8 @@ interface Observable<T> {
 }
 
 export function createApi(outputs: AmplifyOutputs): Api {
+  // A plain-http local endpoint: live updates over ws://, so a first visit needs no certificate step.
+  usePlainWebSocketFor(outputs.data.url);
   Amplify.configure(outputs as Parameters<typeof Amplify.configure>[0]);
   const client = generateClient();
   type Graphql = (

@@ -4,6 +4,7 @@
  *   #/admin                     create, list and close polls (admin token)
  *   #/poll/<id>                 vote
  *   #/poll/<id>/results         live results (the reusable results view, standalone)
+ *   #/poll/<id>/present         the presenter view: results for a projector, with a QR code to join
  *   #/admin/poll/<id>/results   live results as admin (also while a poll hides them)
  * When the first view shows its data the app marks `app-ready` (performance mark and
  * <html data-ready>), which the browser test reads as "interactive".
@@ -13,6 +14,7 @@ import { adminToken, mountAdminView } from './admin-view.ts';
 import { type Api, createApi, loadOutputs } from './api.ts';
 import { h } from './dom.ts';
 import { mountHomeView } from './home-view.ts';
+import { mountPresentView } from './present-view.ts';
 import { mountResultsView } from './results-view.ts';
 import type { View } from './view.ts';
 import { mountVoteView } from './vote-view.ts';
@@ -46,6 +48,10 @@ function route(api: Api, hash: string): View {
   }
   if (parts[0] === 'poll' && parts[1] && parts[2] === 'results' && parts.length === 3) {
     return results(parts[1], null);
+  }
+  if (parts[0] === 'poll' && parts[1] && parts[2] === 'present' && parts.length === 3) {
+    document.title = 'Presenter · Live polls';
+    return mountPresentView(main, api, parts[1]);
   }
   if (parts[0] === 'admin' && parts[1] === 'poll' && parts[2] && parts[3] === 'results') {
     return results(parts[2], adminToken(api));
