@@ -1,5 +1,8 @@
+import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/common/clients.ts';
+import { uncountedPartition } from '../../functions/common/keys.ts';
 import { ResultsStore } from '../../functions/common/store.ts';
 import { createTallyHandler, type TallyEvent, type TallyResponse } from '../../functions/tally/handler.ts';
 import { type LocalTally, startTally } from '../../local/tally.ts';
@@ -61,6 +64,24 @@ afterAll(async () => {
 const newPoll = async () =>
   ((await api.call('Mutation.createPoll', { input: pollInput() }, callers.admin)).data as { id: string }).id;
 
+const now = () => new Date().toISOString();
+
+/** Writes a vote item as it stands, bypassing castVote (as a bug or a hand edit might). */
+const putVote = (item: Record<string, unknown>) =>
+  api.client.send(new PutItemCommand({ TableName: api.tables.VOTES_TABLE, Item: marshall(item) }));
+
+/** The uncounted records the tally keeps for a poll. */
+const uncounted = async (pollId: string) =>
+  (
+    await api.client.send(
+      new QueryCommand({
+        TableName: api.tables.POLLS_TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: uncountedPartition(pollId) } },
+      }),
+    )
+  ).Items?.map((item) => unmarshall(item)) ?? [];
+
 const vote = (pollId: string, voter: string, optionId = 'opt1') =>
   api.call('Mutation.castVote', { input: { pollId, optionId, voterToken: `${voter}-device-token` } });
 
@@ -82,5 +103,37 @@ describe('the tally behind the local event source mapping', () => {
       expect(event.shardId).toMatch(/^shardId-/);
       expect(response).toEqual({ state: expect.any(Object), batchItemFailures: expect.any(Array) });
     }
+  });
+
+  it('does not let a poison record stop another poll from counting, in this batch or later ones', async () => {
+    const healthy = await newPoll();
+    const victim = await newPoll();
+    for (let i = 0; i < 3; i++) await vote(healthy, `before-${i}`);
+    // Three records that can never be counted, written straight into the votes table.
+    await putVote({ pk: `VOTE#${victim}#device:malformed`, pollId: victim, castAt: now() });
+    await putVote({ pk: 'VOTE#nowhere#device:x', pollId: 'nowhere', optionId: 'opt1', castAt: now() });
+    await putVote({
+      pk: `VOTE#${victim}#device:huge`,
+      voteId: 'huge-vote',
+      pollId: victim,
+      optionId: 'opt1',
+      castAt: now(),
+      // A counter name past DynamoDB's 64 KB attribute-name limit: its count update is always refused.
+      demographics: { REGION: 'r'.repeat(70_000) },
+    });
+    for (let i = 0; i < 3; i++) await vote(healthy, `after-${i}`);
+    await vote(victim, 'victim-ok');
+
+    await tally.idle();
+    for (let i = 0; i < 2; i++) await vote(healthy, `later-${i}`);
+    await tally.idle();
+
+    expect((await store.totalsFromShards(healthy)).total).toBe(8);
+    expect((await store.totalsFromShards(victim)).total).toBe(1);
+    expect(failures).toEqual([]);
+    const reasons = [...(await uncounted(victim)), ...(await uncounted('nowhere'))].map(
+      (item) => item.reason,
+    );
+    expect(reasons.sort()).toEqual(['CountRefused', 'MalformedImage', 'UnknownPoll']);
   });
 });
