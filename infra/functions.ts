@@ -272,6 +272,7 @@ export class Tally extends Construct {
       bisectBatchOnError: source.bisectBatchOnFunctionError,
       reportBatchItemFailures: true,
       retryAttempts: source.maximumRetryAttempts,
+      maxRecordAge: Duration.seconds(source.maximumRecordAgeSeconds),
       tumblingWindow: Duration.seconds(source.tumblingWindowSeconds),
       onFailure: new SqsDlq(this.failures),
       filters: source.filterPatterns.map((pattern) =>

@@ -4,6 +4,7 @@
  * discarding after "MaximumRetryAttempts". Records are only ever completed front to back, so a retry can
  * neither skip nor reorder records of the shard.
  */
+import { failureRecord, type StreamFailureRecord } from './on-failure.ts';
 import type { DynamoDBStreamRecord } from './records.ts';
 import { sleep } from './timing.ts';
 
@@ -39,6 +40,8 @@ export type DynamoDBStreamHandler = (
 export interface DeliveryReporting {
   onError(error: unknown, context: { shardId: string; attempt: number }): void;
   onDiscard(records: DynamoDBStreamRecord[], reason: string): void;
+  /** The on-failure destination: gets the record Lambda would send for each discarded batch. */
+  onFailure?(record: StreamFailureRecord): void;
 }
 
 /** The retry settings and collaborators {@link deliverBatch} needs. */
@@ -84,6 +87,9 @@ interface Segment {
   start: number;
   end: number;
   retries: number;
+  /** Invocations made with (part of) this segment, and whether the last one threw. */
+  invocations: number;
+  threw: boolean;
 }
 
 /**
@@ -97,13 +103,15 @@ export async function deliverBatch(
   batch: readonly DynamoDBStreamRecord[],
   settings: DeliverySettings,
 ): Promise<number> {
-  const segments: Segment[] = [{ start: 0, end: batch.length, retries: 0 }];
+  const segments: Segment[] = [{ start: 0, end: batch.length, retries: 0, invocations: 0, threw: false }];
   let done = 0;
   let consecutiveFailures = 0;
   while (segments.length > 0 && !settings.signal.aborted) {
     const segment = segments[0]!;
     const records = batch.slice(segment.start, segment.end);
     const outcome = await invoke(records, settings);
+    segment.invocations += 1;
+    segment.threw = outcome.kind === 'failure';
     if (outcome.kind === 'success') {
       segments.shift();
       done = segment.end;
@@ -121,19 +129,23 @@ export async function deliverBatch(
       if (settings.bisectBatchOnFunctionError && segment.end - segment.start > 1) {
         // BisectBatchOnFunctionError: split in two and retry each half; splitting does not use up a retry.
         const middle = segment.start + Math.ceil((segment.end - segment.start) / 2);
-        segments.splice(
-          0,
-          1,
-          { start: segment.start, end: middle, retries: segment.retries },
-          { start: middle, end: segment.end, retries: segment.retries },
-        );
+        segments.splice(0, 1, { ...segment, end: middle }, { ...segment, start: middle });
         if (!(await sleep(settings.retryBackoffMs(consecutiveFailures), settings.signal))) break;
         continue;
       }
     }
     if (settings.maximumRetryAttempts !== -1 && segment.retries >= settings.maximumRetryAttempts) {
       // MaximumRetryAttempts reached: the records go to the on-failure destination and the shard moves on.
-      settings.onDiscard(batch.slice(segment.start, segment.end), RETRIES_EXHAUSTED);
+      const discarded = batch.slice(segment.start, segment.end);
+      settings.onDiscard(discarded, RETRIES_EXHAUSTED);
+      settings.onFailure?.(
+        failureRecord(discarded, {
+          shardId: settings.shardId,
+          condition: RETRIES_EXHAUSTED,
+          invokeCount: segment.invocations,
+          threw: segment.threw,
+        }),
+      );
       segments.shift();
       done = segment.end;
       continue;

@@ -131,6 +131,7 @@ describe('the tally behind the local event source mapping', () => {
     expect((await store.totalsFromShards(healthy)).total).toBe(8);
     expect((await store.totalsFromShards(victim)).total).toBe(1);
     expect(failures).toEqual([]);
+    expect(tally.failures()).toEqual([]); // nothing had to wait for retries to run out
     const reasons = [...(await uncounted(victim)), ...(await uncounted('nowhere'))].map(
       (item) => item.reason,
     );

@@ -8,6 +8,7 @@ import {
   type DynamoDBStreamRecord,
   type EventSourceMapping,
   type EventSourceMappingOptions,
+  type StreamFailureRecord,
   type StreamHandlerResult,
   startEventSourceMapping,
 } from '../../local/streams/event-source-mapping.ts';
@@ -483,6 +484,51 @@ describe('startEventSourceMapping', () => {
         ['VOTE#2'],
       ]);
       expect(discarded).toEqual([['VOTE#0', 'VOTE#1']]);
+    });
+
+    // The invocation record of a discarded batch: pointers to the records, never the records.
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+    it('sends the on-failure destination the record Lambda sends for a discarded batch', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, keys('VOTE#', 3));
+      const sent: StreamFailureRecord[] = [];
+      const recorder = recordingHandler((records) => {
+        if (records.some((record) => pkOf(record) === 'VOTE#1')) throw new Error('always fails');
+        return undefined;
+      });
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        bisectBatchOnFunctionError: false,
+        maximumRetryAttempts: 2,
+        onFailure: (record) => sent.push(record),
+      });
+      await mapping.idle();
+
+      const sequence = recorder.calls[0]?.map((record) => record.dynamodb.SequenceNumber) ?? [];
+      const second = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+      expect(sent).toEqual([
+        {
+          requestContext: {
+            requestId: expect.any(String),
+            functionArn: expect.stringMatching(/^arn:aws:lambda:/),
+            condition: 'RetryAttemptsExhausted',
+            approximateInvokeCount: 3,
+          },
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          version: '1.0',
+          timestamp: expect.any(String),
+          DDBStreamBatchInfo: {
+            shardId: expect.stringMatching(/^shardId-/),
+            startSequenceNumber: sequence[0],
+            endSequenceNumber: sequence[2],
+            approximateArrivalOfFirstRecord: expect.stringMatching(second),
+            approximateArrivalOfLastRecord: expect.stringMatching(second),
+            batchSize: 3,
+            streamArn: await streamArnOf(dynamo, table),
+          },
+        },
+      ]);
     });
 
     it('holds back later records of the shard while an earlier batch is retried', async () => {
