@@ -291,6 +291,25 @@ describe('startEventSourceMapping', () => {
       expect(Date.parse(to) - Date.parse(from)).toBe(1000);
     });
 
+    // TumblingWindowInSeconds 0-900 (0 turns it off) and MaximumRetryAttempts -1 or 0-10,000:
+    // https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+    it.each([
+      ['tumblingWindowInSeconds', 901],
+      ['tumblingWindowInSeconds', 0.5],
+      ['maximumRetryAttempts', 10_001],
+      ['maximumRetryAttempts', -2],
+    ])('refuses %s = %s when starting', (setting, value) => {
+      expect(() =>
+        startEventSourceMapping({
+          streamsClient: streams,
+          dynamoClient: dynamo,
+          tableName: 'unused',
+          handler: async () => ({ state: {} }),
+          [setting]: value,
+        }),
+      ).toThrow(new RegExp(`${setting} must be an integer`));
+    });
+
     it("accepts the tally function's handler signature", () => {
       expectTypeOf<(event: TallyEvent) => Promise<TallyResponse>>().toExtend<DynamoDBStreamHandler>();
     });
