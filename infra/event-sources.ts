@@ -12,8 +12,18 @@ export const TALLY_EVENT_SOURCE = {
   maximumBatchingWindowSeconds: 1,
   startingPosition: 'TRIM_HORIZON',
   bisectBatchOnFunctionError: true,
-  /** -1: retry until the record leaves the stream (24 hours); failures go to the on-failure queue. */
-  maximumRetryAttempts: -1,
+  /**
+   * Bounded, so that a batch that keeps failing cannot hold its shard for the stream's 24 hours: after these
+   * retries (bisecting does not use them up) Lambda sends the batch's pointers to the on-failure queue,
+   * which is alarmed on. Records the tally can never count do not fail the batch at all: it records them
+   * as uncounted and moves on (functions/tally/tally.ts). Range -1 or 0-10,000 (CreateEventSourceMapping).
+   */
+  maximumRetryAttempts: 10,
+  /**
+   * Records older than this go to the on-failure queue without being retried further, whatever held them
+   * up (throttling included). Range -1 or 60-604,800 s (CreateEventSourceMapping); the stream keeps 24 h.
+   */
+  maximumRecordAgeSeconds: 6 * 3600,
   /**
    * A tumbling window makes Lambda name the stream shard (`shardId`) in each event, which the tally needs
    * for its per-shard checkpoints; the stream record itself does not carry it.

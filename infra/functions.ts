@@ -186,13 +186,15 @@ export function resultsFunction(scope: Construct, id: string, props: CacheClient
 }
 
 /**
- * What the tally calls on the polls table (functions/tally/tally.ts, functions/common/store.ts): Get of the
- * checkpoint, BatchGet of the polls, Query of the count shards, and a TransactWriteItems of Updates only,
- * which IAM authorises per item as UpdateItem. test/infra/functions.test.ts derives this from the code.
+ * What the tally calls on the polls table (functions/tally/tally.ts, functions/common/store.ts): Get of a
+ * count item's checkpoint, BatchGet of the polls, Query of the count shards, one conditional Update per poll
+ * and stream shard (counts and checkpoint together), and a Put of each record it can never count
+ * (`UNCOUNTED#<pollId>`). test/infra/functions.test.ts derives this from the code.
  */
 export const TALLY_TABLE_ACTIONS = [
   'dynamodb:BatchGetItem',
   'dynamodb:GetItem',
+  'dynamodb:PutItem',
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ] as const;
@@ -301,6 +303,7 @@ export class Tally extends Construct {
       bisectBatchOnError: source.bisectBatchOnFunctionError,
       reportBatchItemFailures: true,
       retryAttempts: source.maximumRetryAttempts,
+      maxRecordAge: Duration.seconds(source.maximumRecordAgeSeconds),
       tumblingWindow: Duration.seconds(source.tumblingWindowSeconds),
       onFailure: new SqsDlq(this.failures),
       filters: source.filterPatterns.map((pattern) =>

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { Metric, NAMESPACE } from '../functions/common/observability.ts';
 
 /** Thresholds of the alarms, in one place. */
 export const THRESHOLDS = {
@@ -100,6 +101,18 @@ export class Monitoring extends Construct {
       iteratorAge,
       THRESHOLDS.iteratorAgeMs,
       'tally: behind the votes stream by a minute',
+    );
+    alarm(
+      'TallyVotesUncounted',
+      new cloudwatch.Metric({
+        namespace: NAMESPACE,
+        metricName: Metric.VotesUncounted,
+        dimensionsMap: { service: 'tally' },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      }),
+      1,
+      'tally: votes that can never be counted were recorded under UNCOUNTED# (npm run reconcile -- <pollId>)',
     );
     alarm(
       'TallyFailuresVisible',

@@ -12,12 +12,17 @@ import type { Publish } from '../functions/common/publisher.ts';
 import type { ResultsStore } from '../functions/common/store.ts';
 import type { createTallyHandler } from '../functions/tally/handler.ts';
 import { TALLY_EVENT_SOURCE } from '../infra/event-sources.ts';
-import { startEventSourceMapping } from './streams/event-source-mapping.ts';
+import { type StreamFailureRecord, startEventSourceMapping } from './streams/event-source-mapping.ts';
 
 /** A running local tally. */
 export interface LocalTally {
   /** Resolves once every vote written so far has been counted (for tests). */
   idle(): Promise<void>;
+  /**
+   * The local on-failure destination: the records Lambda would have sent to the tally's failure queue,
+   * for batches discarded after their retries ran out.
+   */
+  failures(): readonly StreamFailureRecord[];
   stop(): Promise<void>;
 }
 
@@ -49,6 +54,7 @@ export function startTally(options: {
     now: () => new Date().toISOString(),
     publishIntervalMs: DEFAULT_PUBLISH_INTERVAL_MS,
   });
+  const failures: StreamFailureRecord[] = [];
   const mapping = startEventSourceMapping({
     streamsClient,
     dynamoClient,
@@ -67,9 +73,14 @@ export function startTally(options: {
         `tally: shard ${context.shardId} attempt ${context.attempt} failed: ${(error as Error).message}`,
       ),
     onDiscard: (records, reason) => options.log(`tally: discarded ${records.length} records (${reason})`),
+    onFailure: (record) => {
+      failures.push(record);
+      options.log(`tally: on-failure destination <- ${JSON.stringify(record.DDBStreamBatchInfo)}`);
+    },
   });
   return {
     idle: () => mapping.idle(),
+    failures: () => failures,
     stop: async () => {
       await mapping.stop();
       streamsClient.destroy();

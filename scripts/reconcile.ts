@@ -1,6 +1,7 @@
 /**
  * `npm run reconcile -- <pollId>`: recounts a poll from its vote items, compares with the count shards and
- * Redis, repairs Redis, and prints the three numbers. Finds a running `npm start` through .local/running.json
+ * Redis, repairs Redis, prints the three numbers, the votes per option that are in the votes table but not
+ * in the count shards, and the votes the tally recorded as uncounted. Finds a running `npm start` through .local/running.json
  * (DYNAMODB_ENDPOINT and REDIS_URL override it). Exits 1 when the recount and the shards disagree.
  */
 import { readFileSync } from 'node:fs';
@@ -27,11 +28,13 @@ const endpoint = process.env.DYNAMODB_ENDPOINT ?? running.dynamoEndpoint;
 const region = process.env.AWS_REGION ?? 'us-east-1';
 const dynamo = createDocumentClient(endpoint ? { region, endpoint } : { region });
 const redis = createRedis(process.env.REDIS_URL ?? running.redisUrl ?? null);
-const store = new ResultsStore(dynamo, process.env.POLLS_TABLE ?? POLLS_TABLE.id, redis);
+const pollsTable = process.env.POLLS_TABLE ?? POLLS_TABLE.id;
+const store = new ResultsStore(dynamo, pollsTable, redis);
 const result = await reconcilePoll(
   {
     dynamo,
     votesTable: process.env.VOTES_TABLE ?? VOTES_TABLE.id,
+    pollsTable,
     store,
     now: () => new Date().toISOString(),
   },
@@ -47,4 +50,17 @@ console.log(`count shards         ${result.shards.total}`);
 console.log(
   `redis (before)       ${result.redisBefore?.total ?? 'missing'}${result.redisRepaired ? '  -> repaired' : ''}`,
 );
+const missing = Object.entries(result.notCounted);
+if (missing.length > 0) {
+  const byOption = missing.map(([optionId, votes]) => `${optionId}: ${votes}`).join(', ');
+  console.log(`not in count shards  ${missing.reduce((sum, [, votes]) => sum + votes, 0)} (${byOption})`);
+}
+if (result.uncounted.length > 0) {
+  console.log(`recorded as uncounted by the tally (never counted; see docs/operations.md):`);
+  for (const vote of result.uncounted) {
+    console.log(
+      `  ${vote.voteId ?? '(no voteId)'}  option ${vote.optionId ?? '?'}  ${vote.reason}  shard ${vote.shardId} seq ${vote.sequenceNumber}  ${vote.detail}`,
+    );
+  }
+}
 process.exit(sameTotals(result.recount, result.shards) ? 0 : 1);

@@ -26,7 +26,14 @@ export function documentClientOver(client: DynamoDBClient): DynamoDBDocumentClie
 }
 
 /** Short timeouts: the cache is an optimisation, and every caller has a DynamoDB fallback. */
-const REDIS_TIMEOUTS = { connectTimeout: 1000, commandTimeout: 500 };
+const REDIS_TIMEOUTS = { connectTimeout: 1000, commandTimeout: 500 } as const;
+
+/**
+ * How long a new client's first command waits for the connection to be ready (TCP, TLS, AUTH and the ready
+ * check): a cold container's first request is at most this much slower when Redis is unreachable, and
+ * later requests do not wait at all.
+ */
+export const REDIS_FIRST_READY_WAIT_MS = 1500;
 
 /**
  * A Redis client for `url` (rediss:// turns TLS on, as ElastiCache with in-transit encryption needs), or
@@ -46,6 +53,45 @@ export function createRedis(url: string | null, password?: string | null): Redis
   // Connection errors surface on each failed command; the event only needs a listener so it is not thrown.
   client.on('error', () => {});
   return client;
+}
+
+/**
+ * Resolves true once `client` is ready, or false when it ends or `ms` pass first. Never rejects: a
+ * connection error is followed by a reconnect that may still succeed within the bound.
+ */
+export function whenReady(client: Redis, ms: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const finish = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      resolve(ready);
+    };
+    const onReady = () => finish(true);
+    const onEnd = () => finish(false);
+    const timer = setTimeout(() => finish(false), ms);
+    client.once('ready', onReady);
+    client.once('end', onEnd);
+  });
+}
+
+const firstWaits = new WeakMap<Redis, Promise<boolean>>();
+
+/**
+ * Waits, once per client and at most {@link REDIS_FIRST_READY_WAIT_MS}, for its first connection. The
+ * clients queue nothing while disconnected (so a dead cache fails fast), which means a command sent
+ * before the TLS and AUTH handshake is over fails at once: without this wait every cold start would
+ * miss the cache and skip refilling it.
+ */
+export function firstConnection(client: Redis): Promise<boolean> {
+  let wait = firstWaits.get(client);
+  if (!wait) {
+    wait = whenReady(client, REDIS_FIRST_READY_WAIT_MS);
+    firstWaits.set(client, wait);
+  }
+  return wait;
 }
 
 /**

@@ -28,9 +28,18 @@ export function countShardKey(pollId: string, streamShardId: string): { pk: stri
   };
 }
 
-/** The checkpoint of one stream shard. */
-export function checkpointKey(streamShardId: string): { pk: string; sk: string } {
-  return { pk: `CHECKPOINT#${streamShardId}`, sk: 'CHECKPOINT' };
+/** Partition of the votes the tally could never count, of one poll (or of records naming no poll). */
+export function uncountedPartition(pollId: string | null): string {
+  return `UNCOUNTED#${pollId ?? '-'}`;
+}
+
+/** The record of one stream record the tally could never count. */
+export function uncountedKey(
+  pollId: string | null,
+  streamShardId: string,
+  sequence: string,
+): { pk: string; sk: string } {
+  return { pk: uncountedPartition(pollId), sk: `${streamShardId}#${sequence}` };
 }
 
 /** Stream sequence numbers are decimal strings of varying length; padded, they compare as strings. */

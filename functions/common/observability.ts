@@ -11,6 +11,8 @@ export const NAMESPACE = 'LivePolls';
 /** Metric names, one place. */
 export const Metric = {
   VotesCounted: 'VotesCounted',
+  /** Vote records the tally can never count (recorded under UNCOUNTED#; alarmed on). */
+  VotesUncounted: 'VotesUncounted',
   Batches: 'TallyBatches',
   ReplaysSkipped: 'ReplayedRecordsSkipped',
   CacheFallbacks: 'CacheFallbacks',

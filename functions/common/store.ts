@@ -6,6 +6,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Redis } from 'ioredis';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
+import { firstConnection } from './clients.ts';
 import { sumShards, type Totals } from './counts.ts';
 import {
   COUNT_BUCKETS,
@@ -74,6 +75,12 @@ export class ResultsStore {
     private readonly redis: Redis | null,
   ) {}
 
+  /** The Redis client once its first connection is up (or the bounded wait for it is over); null without one. */
+  private async cache(): Promise<Redis | null> {
+    if (this.redis) await firstConnection(this.redis);
+    return this.redis;
+  }
+
   /** The sum of a poll's count shards, read strongly consistent (one Query per count bucket, in parallel). */
   async totalsFromShards(pollId: string): Promise<Totals> {
     const buckets = await Promise.all(
@@ -111,8 +118,9 @@ export class ResultsStore {
 
   /** Writes totals to Redis if newer than what is there. Returns whether it wrote. */
   async cacheTotals(pollId: string, stored: StoredTotals): Promise<boolean> {
-    if (!this.redis) return false;
-    const written = await this.redis.eval(
+    const redis = await this.cache();
+    if (!redis) return false;
+    const written = await redis.eval(
       SET_IF_NEWER,
       1,
       resultsKey(pollId),
@@ -127,8 +135,9 @@ export class ResultsStore {
    * shards' totals over a copy found wrong. Returns false without Redis.
    */
   async replaceTotals(pollId: string, stored: StoredTotals): Promise<boolean> {
-    if (!this.redis) return false;
-    await this.redis.hset(
+    const redis = await this.cache();
+    if (!redis) return false;
+    await redis.hset(
       resultsKey(pollId),
       'version',
       String(stored.totals.total),
@@ -142,8 +151,9 @@ export class ResultsStore {
    * The cached totals and poll definition in one round trip (either may be null: missing, or no Redis).
    */
   async cached(pollId: string): Promise<{ totals: StoredTotals | null; poll: PollItem | null }> {
-    if (!this.redis) return { totals: null, poll: null };
-    const [[, totals], [, poll]] = (await this.redis
+    const redis = await this.cache();
+    if (!redis) return { totals: null, poll: null };
+    const [[, totals], [, poll]] = (await redis
       .multi()
       .hget(resultsKey(pollId), 'value')
       .get(pollCacheKey(pollId))
@@ -165,10 +175,11 @@ export class ResultsStore {
     nowMs: number,
     intervalMs: number,
   ): Promise<PublishClaim> {
-    if (!this.redis) return { publish: true };
+    const redis = await this.cache();
+    if (!redis) return { publish: true };
     try {
       const answer = Number(
-        await this.redis.eval(
+        await redis.eval(
           CLAIM_PUBLISH,
           1,
           publishGateKey(pollId),
@@ -186,12 +197,14 @@ export class ResultsStore {
 
   /** Opens the gate again after a publish that failed, so the next batch retries it. */
   async releasePublish(pollId: string): Promise<void> {
-    await this.redis?.del(publishGateKey(pollId)).catch(() => undefined);
+    const redis = await this.cache();
+    await redis?.del(publishGateKey(pollId)).catch(() => undefined);
   }
 
   /** Caches a poll definition briefly. */
   async cachePoll(poll: PollItem): Promise<void> {
-    if (!this.redis) return;
-    await this.redis.set(pollCacheKey(poll.id), JSON.stringify(poll), 'EX', POLL_CACHE_SECONDS);
+    const redis = await this.cache();
+    if (!redis) return;
+    await redis.set(pollCacheKey(poll.id), JSON.stringify(poll), 'EX', POLL_CACHE_SECONDS);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Lambda entry of the tally (DynamoDB stream of the votes table). The event source mapping sets a tumbling
  * window: only then does Lambda name the stream shard (`shardId`) in the event, and the checkpoints are
- * per shard. Partial batch failures are reported as Lambda's ReportBatchItemFailures expects.
+ * per shard. With a window, every response must carry a `state` property or Lambda counts the invocation
+ * as failed (Lambda developer guide, "Implementing stateful DynamoDB stream processing in Lambda"); partial
+ * batch failures are reported as ReportBatchItemFailures expects.
  */
 
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -15,10 +17,25 @@ import { createPublisher } from '../common/publisher.ts';
 import { ResultsStore } from '../common/store.ts';
 import { Tally, type TallyDeps } from './tally.ts';
 
-/** The stream event as Lambda delivers it with a tumbling window. */
+/** The stream event as Lambda delivers it with a tumbling window (DynamodbTimeWindowEvent). */
 export interface TallyEvent {
   readonly Records: readonly DynamoDBRecord[];
   readonly shardId?: string;
+  readonly eventSourceARN?: string;
+  readonly window?: { readonly start: string; readonly end: string };
+  readonly state?: Readonly<Record<string, string>>;
+  /** The window's last invocation, made when it ends, usually without records. */
+  readonly isFinalInvokeForWindow?: boolean;
+  readonly isWindowTerminatedEarly?: boolean;
+}
+
+/**
+ * The response to a tumbling-window invocation (TimeWindowEventResponse): the partial batch response plus
+ * the window's state. The tally keeps no state across invocations (its checkpoints are in DynamoDB), so the
+ * state is always empty; it must be there all the same.
+ */
+export interface TallyResponse extends DynamoDBBatchResponse {
+  readonly state: Record<string, string>;
 }
 
 /** Raised when the event does not name its shard (the mapping lacks a tumbling window). */
@@ -29,12 +46,15 @@ export class MissingShardError extends FunctionError {
 }
 
 /** A handler over the given dependencies (the local endpoint and tests build their own). */
-export function createTallyHandler(deps: TallyDeps): (event: TallyEvent) => Promise<DynamoDBBatchResponse> {
+export function createTallyHandler(deps: TallyDeps): (event: TallyEvent) => Promise<TallyResponse> {
   const tally = new Tally(deps);
   return async (event) => {
     if (!event.shardId) throw new MissingShardError();
+    // The final invocation of a window carries no records: nothing to count, but it must be answered.
+    if (event.Records.length === 0) return { state: {}, batchItemFailures: [] };
     try {
-      return await tally.handle(event.shardId, event.Records);
+      const { batchItemFailures } = await tally.handle(event.shardId, event.Records);
+      return { state: {}, batchItemFailures };
     } finally {
       deps.metrics.publishStoredMetrics();
     }
@@ -42,7 +62,7 @@ export function createTallyHandler(deps: TallyDeps): (event: TallyEvent) => Prom
 }
 
 /** Builds the production handler once per container, from the environment. */
-async function build(): Promise<(event: TallyEvent) => Promise<DynamoDBBatchResponse>> {
+async function build(): Promise<(event: TallyEvent) => Promise<TallyResponse>> {
   const config = readConfig(process.env);
   const password = await redisPasswordFrom(config.redisAuthSecretArn, config.region);
   const dynamo = createDocumentClient({ region: config.region });
@@ -64,6 +84,6 @@ async function build(): Promise<(event: TallyEvent) => Promise<DynamoDBBatchResp
 const productionHandler = oncePerContainer(build);
 
 /** The Lambda handler. */
-export const handler = async (event: TallyEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = async (event: TallyEvent): Promise<TallyResponse> => {
   return (await productionHandler())(event);
 };

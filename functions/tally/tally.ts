@@ -1,13 +1,20 @@
 /**
- * The tally: turns a batch of vote inserts from one stream shard into counts, exactly once.
+ * The tally: turns a batch of vote inserts from one stream shard into counts, exactly once, one poll at a
+ * time, so that no poll can hold up another.
  *
- * Per stream shard there is a checkpoint (the last counted sequence number, fixed width). A batch's deltas
- * are added to that shard's count item of each poll in the same DynamoDB transaction that moves the
- * checkpoint, conditional on the checkpoint it started from. Records at or below the checkpoint are skipped
- * one by one, since Lambda may deliver a batch again, longer or shorter (bisect on error, partial batch
- * failures). A replayed batch therefore changes no count. Then every poll of the batch gets its absolute
- * totals written to Redis (compare-and-set) and published: this also repairs Redis after a crash between
- * the commit and the cache write.
+ * Each poll has one count item per stream shard, and that item carries its own checkpoint: the last
+ * sequence number of the shard counted into it (fixed width). A poll's deltas and its new checkpoint are one
+ * UpdateItem, conditional on the checkpoint it started from, so a count and its checkpoint can never part.
+ * Records at or below a poll's checkpoint are skipped one by one, since Lambda may deliver a batch again,
+ * longer or shorter (bisect on error, partial batch failures): a replayed batch changes no count.
+ *
+ * A record that can never be counted (a malformed image, a poll that does not exist, a count update that
+ * DynamoDB refuses) is recorded as uncounted, with a metric, and the shard moves on: it neither blocks the
+ * shard nor any other poll. Errors that may pass (throttling, a lost race) fail the invocation after every
+ * other poll of the batch has been counted, and Lambda retries it, boundedly (infra/event-sources.ts).
+ *
+ * Then every poll of the batch gets its absolute totals written to Redis (compare-and-set) and published:
+ * this also repairs Redis after a crash between the commit and the cache write.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -16,17 +23,19 @@ import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  TransactWriteCommand,
+  PutCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
 import { type CountedVote, deltasByPoll, type Totals, toPollResults } from '../common/counts.ts';
 import { CheckpointContentionError } from '../common/errors.ts';
-import { checkpointKey, countShardKey, fixedWidthSequence, pollKey } from '../common/keys.ts';
+import { countShardKey, fixedWidthSequence, pollKey, uncountedKey } from '../common/keys.ts';
 import { Metric, MetricUnit } from '../common/observability.ts';
 import type { Publish } from '../common/publisher.ts';
 import type { ResultsStore } from '../common/store.ts';
+import { UNCOUNTED_REASONS, type UncountedReason } from './uncounted.ts';
 
 /** What the tally needs, passed in so the local endpoint and tests can supply their own. */
 export interface TallyDeps {
@@ -41,95 +50,257 @@ export interface TallyDeps {
   readonly publishIntervalMs: number;
 }
 
-/** A transaction holds at most 100 actions: the checkpoint plus at most 99 count items. */
-const MAX_POLLS_PER_TRANSACTION = 99;
 /** Distinct counters one count update may name: keeps its expression under DynamoDB's 4 KB limit. */
-const MAX_COUNTERS_PER_POLL = 200;
-/** How often to re-read a moved checkpoint and try again before failing the batch. */
+const MAX_COUNTERS_PER_UPDATE = 200;
+/** How often to re-read a poll's moved checkpoint and try again before failing the invocation. */
 const MAX_CHECKPOINT_ATTEMPTS = 5;
+/** Polls whose counts are written at the same time. */
+const POLL_CONCURRENCY = 8;
+/**
+ * Errors after which a count update will never succeed however often it is retried: DynamoDB refuses the
+ * request itself (the item would pass 400 KB, an attribute name is too long, the expression is too large).
+ */
+const REFUSALS: readonly string[] = ['ValidationException'];
 
 /** A vote record of the batch, in stream order. */
 interface StreamVote extends CountedVote {
   readonly sequence: string;
-  /** The record's own sequence number, as Lambda's partial batch response names a failed record. */
-  readonly itemIdentifier: string;
+  readonly record: DynamoDBRecord;
 }
 
-function toVote(record: DynamoDBRecord): StreamVote | null {
+/** A record of the batch that will never be counted, and why. */
+interface Uncountable {
+  readonly record: DynamoDBRecord;
+  readonly pollId: string | null;
+  readonly reason: UncountedReason;
+  readonly detail: string;
+}
+
+type Parsed = { readonly vote: StreamVote } | { readonly uncountable: Uncountable } | null;
+
+/** Reads a stream record: a vote, a record that can never be counted, or null for a record that is no vote. */
+function parse(record: DynamoDBRecord): Parsed {
   const image = record.dynamodb?.NewImage;
   const sequence = record.dynamodb?.SequenceNumber;
-  if (record.eventName !== 'INSERT' || !image || !sequence) return null;
-  const item = unmarshall(image as Parameters<typeof unmarshall>[0]) as Record<string, unknown>;
-  if (typeof item.pollId !== 'string' || typeof item.optionId !== 'string') return null;
+  // The mapping's filter passes vote INSERTs only; anything else is not a vote to count.
+  if (record.eventName !== 'INSERT' || !sequence) return null;
+  let item: Record<string, unknown> = {};
+  try {
+    if (image) item = unmarshall(image as Parameters<typeof unmarshall>[0]) as Record<string, unknown>;
+  } catch {
+    item = {};
+  }
+  const pollId = typeof item.pollId === 'string' && item.pollId !== '' ? item.pollId : null;
+  const demographics = item.demographics ?? {};
+  const valid =
+    pollId !== null &&
+    typeof item.optionId === 'string' &&
+    item.optionId !== '' &&
+    typeof demographics === 'object' &&
+    demographics !== null &&
+    Object.values(demographics).every((value) => typeof value === 'string');
+  if (!valid) {
+    return {
+      uncountable: {
+        record,
+        pollId,
+        reason: UNCOUNTED_REASONS.MalformedImage,
+        detail: 'the vote image lacks a pollId or optionId string, or has demographics that are not strings',
+      },
+    };
+  }
   return {
-    pollId: item.pollId,
-    optionId: item.optionId,
-    demographics: (item.demographics as Record<string, string> | undefined) ?? {},
-    sequence: fixedWidthSequence(sequence),
-    itemIdentifier: sequence,
+    vote: {
+      pollId,
+      optionId: item.optionId as string,
+      demographics: demographics as Record<string, string>,
+      sequence: fixedWidthSequence(sequence),
+      record,
+    },
   };
 }
 
-/** Splits votes, in order, into runs that each fit one transaction. */
-function chunks(votes: readonly StreamVote[]): StreamVote[][] {
+/** Splits one poll's votes, in order, into runs whose counters fit one update expression. */
+function runs(votes: readonly StreamVote[]): StreamVote[][] {
   const out: StreamVote[][] = [];
   let current: StreamVote[] = [];
-  // The distinct count attributes each poll's update names: they, not the votes, fill its expression.
-  let attributes = new Map<string, Set<string>>();
+  let names = new Set<string>();
   for (const vote of votes) {
-    const names = [...(deltasByPoll([vote]).get(vote.pollId)?.keys() ?? [])];
-    const known = attributes.get(vote.pollId);
-    const pollsAfter = known ? attributes.size : attributes.size + 1;
-    const countersAfter = (known?.size ?? 0) + names.filter((name) => !known?.has(name)).length;
-    if (
-      current.length > 0 &&
-      (pollsAfter > MAX_POLLS_PER_TRANSACTION || countersAfter > MAX_COUNTERS_PER_POLL)
-    ) {
+    const added = [...(deltasByPoll([vote]).get(vote.pollId)?.keys() ?? [])].filter((n) => !names.has(n));
+    if (current.length > 0 && names.size + added.length > MAX_COUNTERS_PER_UPDATE) {
       out.push(current);
       current = [];
-      attributes = new Map();
+      names = new Set();
     }
     current.push(vote);
-    const set = attributes.get(vote.pollId) ?? new Set<string>();
-    for (const name of names) set.add(name);
-    attributes.set(vote.pollId, set);
+    for (const name of deltasByPoll([vote]).get(vote.pollId)?.keys() ?? []) names.add(name);
   }
   if (current.length > 0) out.push(current);
   return out;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time; settles every one. */
+async function settleEach<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<unknown[]> {
+  const errors: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item).catch((error: unknown) => errors.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return errors;
 }
 
 /** The tally for one stream shard's batch. */
 export class Tally {
   constructor(private readonly deps: TallyDeps) {}
 
-  /** Counts a batch from stream shard `shardId`; reports the first failed record, as Lambda expects. */
+  /**
+   * Counts a batch from stream shard `shardId`. Uncountable records are recorded and passed over; an error
+   * that may pass is thrown once every other poll of the batch has been counted, so Lambda retries the batch.
+   */
   async handle(shardId: string, records: readonly DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
     const { metrics } = this.deps;
     metrics.addMetric(Metric.Batches, MetricUnit.Count, 1);
-    const votes = records.map(toVote).filter((vote): vote is StreamVote => vote !== null);
+    const parsed = records.map(parse);
+    const votes = parsed.flatMap((entry) => (entry && 'vote' in entry ? [entry.vote] : []));
+    const uncountable = parsed.flatMap((entry) =>
+      entry && 'uncountable' in entry ? [entry.uncountable] : [],
+    );
     const polls = await this.loadPolls([...new Set(votes.map((vote) => vote.pollId))]);
-    let attempt = 0;
-    for (;;) {
-      attempt += 1;
-      const checkpoint = await this.readCheckpoint(shardId);
-      const fresh = votes.filter((vote) => checkpoint === null || vote.sequence > checkpoint);
-      if (attempt === 1)
-        metrics.addMetric(Metric.ReplaysSkipped, MetricUnit.Count, votes.length - fresh.length);
-      const outcome = await this.commit(shardId, checkpoint, fresh, polls);
-      if (outcome.ok) break;
-      if (outcome.failedAt !== undefined) {
-        await this.refresh(polls);
-        return { batchItemFailures: [{ itemIdentifier: outcome.failedAt }] };
+    const byPoll = new Map<string, StreamVote[]>();
+    for (const vote of votes) {
+      if (!polls.has(vote.pollId)) {
+        uncountable.push({
+          record: vote.record,
+          pollId: vote.pollId,
+          reason: UNCOUNTED_REASONS.UnknownPoll,
+          detail: `poll ${vote.pollId} does not exist`,
+        });
+        continue;
       }
-      if (attempt >= MAX_CHECKPOINT_ATTEMPTS) throw new CheckpointContentionError(shardId, attempt);
+      const list = byPoll.get(vote.pollId) ?? [];
+      list.push(vote);
+      byPoll.set(vote.pollId, list);
     }
-    await this.refresh(polls);
+    const errors = await settleEach([...byPoll], POLL_CONCURRENCY, async ([pollId, pollVotes]) => {
+      const refused = await this.countPoll(shardId, polls.get(pollId) as PollItem, pollVotes);
+      uncountable.push(...refused);
+    });
+    await this.recordUncounted(shardId, uncountable);
+    await this.refresh([...byPoll.keys()].map((pollId) => polls.get(pollId) as PollItem));
+    if (errors.length > 0) throw errors[0];
     return { batchItemFailures: [] };
   }
 
-  private async readCheckpoint(shardId: string): Promise<string | null> {
+  /**
+   * Counts one poll's votes of the batch into its count item for the shard, run by run, each run moving the
+   * item's checkpoint. Returns the votes DynamoDB refused to count; throws on an error that may pass.
+   */
+  private async countPoll(
+    shardId: string,
+    poll: PollItem,
+    votes: readonly StreamVote[],
+  ): Promise<Uncountable[]> {
+    const { metrics } = this.deps;
+    let checkpoint = await this.readCheckpoint(poll.id, shardId);
+    const before = votes.filter((vote) => checkpoint !== null && vote.sequence <= checkpoint).length;
+    metrics.addMetric(Metric.ReplaysSkipped, MetricUnit.Count, before);
+    for (let attempt = 1; attempt <= MAX_CHECKPOINT_ATTEMPTS; attempt++) {
+      const fresh = votes.filter((vote) => checkpoint === null || vote.sequence > checkpoint);
+      const outcome = await this.commitRuns(shardId, poll, checkpoint, fresh);
+      if (outcome.kind === 'done') {
+        if (outcome.refused.length === 0) return [];
+        const detail = `DynamoDB refused the count update: ${outcome.error?.message ?? 'unknown'}`;
+        this.deps.logger.error('count update refused; the votes are recorded as uncounted', {
+          pollId: poll.id,
+          shardId,
+          error: outcome.error?.message,
+        });
+        return outcome.refused.map((vote) => ({
+          record: vote.record,
+          pollId: poll.id,
+          reason: UNCOUNTED_REASONS.CountRefused,
+          detail,
+        }));
+      }
+      // The checkpoint moved under us (an earlier invocation still running): read it again.
+      checkpoint = await this.readCheckpoint(poll.id, shardId);
+    }
+    throw new CheckpointContentionError(`${shardId} (poll ${poll.id})`, MAX_CHECKPOINT_ATTEMPTS);
+  }
+
+  /**
+   * Commits fresh votes run by run. A run DynamoDB refuses is tried again vote by vote, so that only the
+   * votes it refuses on their own are left uncounted; `moved` means the checkpoint moved under us.
+   */
+  private async commitRuns(
+    shardId: string,
+    poll: PollItem,
+    checkpoint: string | null,
+    fresh: readonly StreamVote[],
+  ): Promise<{ kind: 'done'; refused: StreamVote[]; error: Error | null } | { kind: 'moved' }> {
+    let previous = checkpoint;
+    const refused: StreamVote[] = [];
+    let lastError: Error | null = null;
+    for (const run of runs(fresh)) {
+      const singles = [run];
+      while (singles.length > 0) {
+        const part = singles.shift() as StreamVote[];
+        const outcome = await this.commitRun(shardId, poll, previous, part);
+        if (outcome === 'moved') return { kind: 'moved' };
+        if (outcome instanceof Error) {
+          if (part.length > 1) {
+            singles.unshift(...part.map((vote) => [vote]));
+          } else {
+            refused.push(...part);
+            lastError = outcome;
+          }
+          continue;
+        }
+        previous = (part[part.length - 1] as StreamVote).sequence;
+      }
+    }
+    return { kind: 'done', refused, error: lastError };
+  }
+
+  /** One conditional update: 'ok', 'moved' (the checkpoint is not where we left it), or DynamoDB's refusal. */
+  private async commitRun(
+    shardId: string,
+    poll: PollItem,
+    previous: string | null,
+    run: readonly StreamVote[],
+  ): Promise<'ok' | 'moved' | Error> {
+    const last = run[run.length - 1] as StreamVote;
+    try {
+      // Every stored vote of a known poll counts: castVote stored it only because it accepted it.
+      await this.deps.dynamo.send(this.countUpdate(poll.id, shardId, previous, last.sequence, run));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'ConditionalCheckFailedException') return 'moved';
+      if (REFUSALS.includes(name)) return error as Error;
+      throw error;
+    }
+    this.deps.metrics.addMetric(Metric.VotesCounted, MetricUnit.Count, run.length);
+    return 'ok';
+  }
+
+  /** The poll's checkpoint for the shard: the last sequence number counted into its count item. */
+  private async readCheckpoint(pollId: string, shardId: string): Promise<string | null> {
     const { Item } = await this.deps.dynamo.send(
-      new GetCommand({ TableName: this.deps.pollsTable, Key: checkpointKey(shardId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.deps.pollsTable,
+        Key: countShardKey(pollId, shardId),
+        ProjectionExpression: '#sequence',
+        ExpressionAttributeNames: { '#sequence': 'sequence' },
+        ConsistentRead: true,
+      }),
     );
     return (Item?.sequence as string | undefined) ?? null;
   }
@@ -154,83 +325,87 @@ export class Tally {
     return polls;
   }
 
-  /**
-   * Commits fresh votes chunk by chunk, each chunk moving the checkpoint from where the previous one left
-   * it. `ok: false` without `failedAt` means the checkpoint had moved under us (re-read and retry);
-   * with `failedAt`, a chunk failed otherwise and Lambda should retry from that record.
-   */
-  private async commit(
+  /** One run's deltas and the checkpoint that follows it, in one conditional update of the count item. */
+  private countUpdate(
+    pollId: string,
     shardId: string,
-    checkpoint: string | null,
-    fresh: readonly StreamVote[],
-    polls: ReadonlyMap<string, PollItem>,
-  ): Promise<{ ok: true } | { ok: false; failedAt?: string }> {
-    let previous = checkpoint;
-    for (const chunk of chunks(fresh)) {
-      const last = chunk[chunk.length - 1] as StreamVote;
-      // Every stored vote of a known poll counts: castVote stored it only because it accepted it.
-      const counted = chunk.filter((vote) => polls.has(vote.pollId));
-      try {
-        await this.deps.dynamo.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              this.checkpointUpdate(shardId, previous, last.sequence),
-              ...this.countUpdates(shardId, counted),
-            ],
-          }),
-        );
-      } catch (error) {
-        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return { ok: false };
-        this.deps.logger.error('count transaction failed', { shardId, error: error as Error });
-        return { ok: false, failedAt: (chunk[0] as StreamVote).itemIdentifier };
-      }
-      this.deps.metrics.addMetric(Metric.VotesCounted, MetricUnit.Count, counted.length);
-      previous = last.sequence;
-    }
-    return { ok: true };
-  }
-
-  private checkpointUpdate(shardId: string, previous: string | null, next: string) {
-    return {
-      Update: {
-        TableName: this.deps.pollsTable,
-        Key: checkpointKey(shardId),
-        UpdateExpression: 'SET #sequence = :next',
-        ConditionExpression: previous === null ? 'attribute_not_exists(#sequence)' : '#sequence = :previous',
-        ExpressionAttributeNames: { '#sequence': 'sequence' },
-        ExpressionAttributeValues:
-          previous === null ? { ':next': next } : { ':next': next, ':previous': previous },
-      },
-    };
-  }
-
-  private countUpdates(shardId: string, votes: readonly StreamVote[]) {
-    return [...deltasByPoll(votes)].map(([pollId, counters]) => {
-      const names: Record<string, string> = {};
-      const values: Record<string, number> = {};
-      const parts: string[] = [];
-      [...counters].forEach(([attribute, delta], index) => {
-        names[`#c${index}`] = attribute;
-        values[`:c${index}`] = delta;
-        parts.push(`#c${index} :c${index}`);
-      });
-      return {
-        Update: {
-          TableName: this.deps.pollsTable,
-          Key: countShardKey(pollId, shardId),
-          UpdateExpression: `ADD ${parts.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      };
+    previous: string | null,
+    next: string,
+    votes: readonly StreamVote[],
+  ): UpdateCommand {
+    const names: Record<string, string> = { '#sequence': 'sequence' };
+    const values: Record<string, unknown> = { ':next': next };
+    const adds: string[] = [];
+    [...(deltasByPoll(votes).get(pollId) ?? [])].forEach(([attribute, delta], index) => {
+      names[`#c${index}`] = attribute;
+      values[`:c${index}`] = delta;
+      adds.push(`#c${index} :c${index}`);
+    });
+    if (previous !== null) values[':previous'] = previous;
+    return new UpdateCommand({
+      TableName: this.deps.pollsTable,
+      Key: countShardKey(pollId, shardId),
+      UpdateExpression: `SET #sequence = :next${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+      ConditionExpression: previous === null ? 'attribute_not_exists(#sequence)' : '#sequence = :previous',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     });
   }
 
+  /**
+   * Records each uncountable record once (a conditional put keyed by shard and sequence number), with the
+   * pointers Lambda puts in an on-failure record, and counts the new ones in the VotesUncounted metric.
+   */
+  private async recordUncounted(shardId: string, records: readonly Uncountable[]): Promise<void> {
+    const { dynamo, pollsTable, logger, metrics, now } = this.deps;
+    let recorded = 0;
+    for (const entry of records) {
+      const change = entry.record.dynamodb;
+      const image = change?.NewImage
+        ? (unmarshall(change.NewImage as Parameters<typeof unmarshall>[0]) as Record<string, unknown>)
+        : {};
+      const sequence = change?.SequenceNumber ?? '';
+      try {
+        await dynamo.send(
+          new PutCommand({
+            TableName: pollsTable,
+            Item: {
+              ...uncountedKey(entry.pollId, shardId, fixedWidthSequence(sequence)),
+              pollId: entry.pollId,
+              reason: entry.reason,
+              detail: entry.detail.slice(0, 1000),
+              shardId,
+              sequenceNumber: sequence,
+              eventID: entry.record.eventID,
+              streamArn: entry.record.eventSourceARN,
+              voteKey: typeof image.pk === 'string' ? image.pk : null,
+              voteId: typeof image.voteId === 'string' ? image.voteId : null,
+              optionId: typeof image.optionId === 'string' ? image.optionId.slice(0, 200) : null,
+              castAt: typeof image.castAt === 'string' ? image.castAt : null,
+              recordedAt: now(),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        recorded += 1;
+        logger.error('vote recorded as uncounted', {
+          pollId: entry.pollId,
+          shardId,
+          sequenceNumber: sequence,
+          reason: entry.reason,
+        });
+      } catch (error) {
+        // Recorded by an earlier delivery of the same record: nothing more to do.
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+    metrics.addMetric(Metric.VotesUncounted, MetricUnit.Count, recorded);
+  }
+
   /** Writes each poll's absolute totals to Redis and publishes them: one message per poll per batch. */
-  private async refresh(polls: ReadonlyMap<string, PollItem>): Promise<void> {
+  private async refresh(polls: readonly PollItem[]): Promise<void> {
     // Polls in parallel: a poll's publish may wait for its gate, and one wait should not queue the rest.
-    await Promise.all([...polls.values()].map((poll) => this.refreshPoll(poll)));
+    await Promise.all(polls.map((poll) => this.refreshPoll(poll)));
   }
 
   private async refreshPoll(poll: PollItem): Promise<void> {

@@ -17,9 +17,9 @@
  * - Shard iterators can be used more than once; an open shard always returns a next iterator, even when it
  *   has no new records; a LATEST iterator starts at the newest record at the time it was requested.
  *
- * Not modelled: ParallelizationFactor, the end-of-window invocation of tumbling windows, MaximumRecordAgeInSeconds (records never
- * expire here), the 6 MB payload limit, and persistent checkpoints (a new mapping starts from its starting
- * position again).
+ * Not modelled: ParallelizationFactor, MaximumRecordAgeInSeconds (records never expire here), the 1 MB
+ * limit on a tumbling window's state (early termination), the 6 MB payload limit, and persistent
+ * checkpoints (a new mapping starts from its starting position again).
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -29,11 +29,13 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DeliveryReporting, DynamoDBStreamHandler } from './delivery.ts';
 import { compileFilter } from './filter.ts';
+import type { StreamFailureRecord } from './on-failure.ts';
 import type { DynamoDBStreamRecord } from './records.ts';
 import { ShardPoller } from './shard-poller.ts';
 import { sleep, Waker } from './timing.ts';
 
 export type { DynamoDBStreamEvent, DynamoDBStreamHandler, StreamHandlerResult } from './delivery.ts';
+export type { StreamFailureRecord } from './on-failure.ts';
 export type { DynamoDBStreamRecord, StreamAttributeValue, StreamImage } from './records.ts';
 
 /** How often shards are listed again when nothing asks for it sooner (a closed shard or `idle()` does). */
@@ -64,8 +66,9 @@ export interface EventSourceMappingOptions {
   /**
    * TumblingWindowInSeconds (1–900): adds `window`, `state`, `shardId`, `eventSourceARN`,
    * `isFinalInvokeForWindow` and `isWindowTerminatedEarly` to each event and carries the returned `state`
-   * within a window. Windows follow the clock at invocation time; the final empty invocation at the end of
-   * a window is not made. Without it, events hold `Records` only.
+   * within a window; a response without `state` fails the invocation. Windows follow the clock at
+   * invocation time; when one ends, its final invocation (no records, `isFinalInvokeForWindow: true`) is made
+   * and retried until it succeeds. Without it, events hold `Records` only.
    */
   readonly tumblingWindowInSeconds?: number;
   /** FilterCriteria patterns, as objects or JSON strings; a record must match one of them. */
@@ -79,8 +82,13 @@ export interface EventSourceMappingOptions {
    * the call's attempt; `shardId` is '' while finding the stream or listing shards). Default: logs a warning.
    */
   readonly onError?: (error: unknown, context: { shardId: string; attempt: number }) => void;
-  /** Receives records discarded after their retries ran out (stands in for the on-failure destination). */
+  /** Receives records discarded after their retries ran out. */
   readonly onDiscard?: (records: DynamoDBStreamRecord[], reason: string) => void;
+  /**
+   * The on-failure destination (DestinationConfig.OnFailure): receives, for each discarded batch, the record
+   * Lambda would send to an SQS queue or SNS topic (see on-failure.ts).
+   */
+  readonly onFailure?: (record: StreamFailureRecord) => void;
 }
 
 /** A running event source mapping. */
@@ -176,6 +184,7 @@ class Mapping {
             `Event source mapping for ${options.tableName} discarded ${records.length} records: ${reason}`,
           );
         }),
+      ...(options.onFailure ? { onFailure: options.onFailure } : {}),
     };
     this.#run = this.#discoverShards().catch((error: unknown) => {
       this.#reporting.onError(error, { shardId: '', attempt: 1 });

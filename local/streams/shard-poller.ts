@@ -10,7 +10,12 @@ import {
   type GetShardIteratorCommandInput,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
-import { type DeliverySettings, type DynamoDBStreamEvent, deliverBatch } from './delivery.ts';
+import {
+  type DeliverySettings,
+  type DynamoDBStreamEvent,
+  deliverBatch,
+  deliverFinalInvocation,
+} from './delivery.ts';
 import type { RecordFilter } from './filter.ts';
 import { type DynamoDBStreamRecord, toLambdaRecord } from './records.ts';
 import { sleep, type Waker } from './timing.ts';
@@ -61,7 +66,8 @@ export class ShardPoller {
   #tipTick = -1;
   #apiFailures = 0;
   #windowStart: number | undefined;
-  #tumblingWindow: { start: number; state: Record<string, string> } | undefined;
+  /** The open tumbling window: its bounds (ms) and the state the last successful invocation returned. */
+  #tumblingWindow: { start: number; end: number; state: Record<string, string> } | undefined;
   readonly #window: DeliverySettings['window'];
 
   constructor(settings: ShardPollerSettings) {
@@ -71,7 +77,7 @@ export class ShardPoller {
       seconds === undefined
         ? undefined
         : {
-            decorate: (event) => this.#decorate(event, seconds * 1000),
+            decorate: (event) => this.#decorate(event, this.#openWindow(seconds * 1000), false),
             keep: (result) => {
               if (result?.state && this.#tumblingWindow) this.#tumblingWindow.state = { ...result.state };
             },
@@ -82,6 +88,8 @@ export class ShardPoller {
   async run(): Promise<void> {
     const { signal } = this.#settings.delivery;
     while (!signal.aborted) {
+      await this.#closeEndedWindow();
+      if (signal.aborted) break;
       if (!this.#closed && this.#pending.length < this.#settings.batchSize) {
         if (!(await this.#read())) continue;
       }
@@ -108,6 +116,9 @@ export class ShardPoller {
         }
       }
       this.#windowStart = undefined;
+      // Every invocation of one delivery belongs to the window open when it starts, retries included.
+      if (this.#settings.tumblingWindowInSeconds !== undefined)
+        this.#openWindow(this.#settings.tumblingWindowInSeconds * 1000);
       const batch = this.#pending.slice(0, this.#settings.batchSize);
       const done = await deliverBatch(batch, {
         ...this.#settings.delivery,
@@ -185,17 +196,49 @@ export class ShardPoller {
     return response.ShardIterator;
   }
 
-  /** Adds Lambda's tumbling-window fields; the state starts empty in each new window. */
-  #decorate(event: DynamoDBStreamEvent, windowMs: number): DynamoDBStreamEvent {
-    const start = Math.floor(Date.now() / windowMs) * windowMs;
-    if (this.#tumblingWindow?.start !== start) this.#tumblingWindow = { start, state: {} };
+  /** The open window, or a new one (with an empty state) when none is open; windows follow the clock. */
+  #openWindow(windowMs: number): { start: number; end: number; state: Record<string, string> } {
+    if (!this.#tumblingWindow) {
+      const start = Math.floor(Date.now() / windowMs) * windowMs;
+      this.#tumblingWindow = { start, end: start + windowMs, state: {} };
+    }
+    return this.#tumblingWindow;
+  }
+
+  /**
+   * Once the open window's end has passed, makes its final invocation (no records, the window's state,
+   * `isFinalInvokeForWindow: true`), retried until it succeeds, and closes the window.
+   */
+  async #closeEndedWindow(): Promise<void> {
+    const window = this.#tumblingWindow;
+    if (!window || !this.#window || Date.now() < window.end) return;
+    const event = this.#decorate({ Records: [] }, window, true);
+    const done = await deliverFinalInvocation(event, {
+      ...this.#settings.delivery,
+      shardId: this.#settings.shardId,
+      window: this.#window,
+    });
+    if (done) this.#tumblingWindow = undefined;
+  }
+
+  /**
+   * Adds Lambda's tumbling-window fields, as in the DynamodbTimeWindowEvent example of "Implementing stateful
+   * DynamoDB stream processing in Lambda": `window` (ISO instants to the second), `state`, `shardId`,
+   * `eventSourceARN`, `isFinalInvokeForWindow`, `isWindowTerminatedEarly`.
+   */
+  #decorate(
+    event: DynamoDBStreamEvent,
+    window: { start: number; end: number; state: Record<string, string> },
+    final: boolean,
+  ): DynamoDBStreamEvent {
+    const instant = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return {
       ...event,
-      window: { start: new Date(start).toISOString(), end: new Date(start + windowMs).toISOString() },
-      state: { ...this.#tumblingWindow.state },
+      window: { start: instant(window.start), end: instant(window.end) },
+      state: { ...window.state },
       shardId: this.#settings.shardId,
       eventSourceARN: this.#settings.streamArn,
-      isFinalInvokeForWindow: false,
+      isFinalInvokeForWindow: final,
       isWindowTerminatedEarly: false,
     };
   }

@@ -1,3 +1,5 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcilePoll } from '../../functions/reconcile/reconcile.ts';
@@ -25,6 +27,7 @@ const reconcile = (pollId: string) =>
     {
       dynamo: fns.dynamo,
       votesTable: api.tables.VOTES_TABLE,
+      pollsTable: api.tables.POLLS_TABLE,
       store: fns.store,
       now: () => new Date().toISOString(),
     },
@@ -79,6 +82,62 @@ describe('reconcilePoll', () => {
     expect(after?.redisBefore?.total).toBe(999);
     expect(after?.redisRepaired).toBe(true);
     expect((await fns.store.cached(pollId)).totals?.totals).toEqual(after?.shards);
+  });
+
+  it('reports the votes the count shards lack, and which ones the tally recorded as never countable', async () => {
+    const pollId = (
+      (
+        await api.call(
+          'Mutation.createPoll',
+          { input: pollInput({ demographicFields: ['REGION'] }) },
+          callers.admin,
+        )
+      ).data as { id: string }
+    ).id;
+    for (let i = 0; i < 3; i++) {
+      await api.call('Mutation.castVote', {
+        input: { pollId, optionId: 'opt2', voterToken: `uncounted-${i}-device` },
+      });
+    }
+    // A vote item whose count update DynamoDB refuses (a counter name past the 64 KB attribute-name limit).
+    const huge = { REGION: 'r'.repeat(70_000) };
+    await api.client.send(
+      new PutItemCommand({
+        TableName: api.tables.VOTES_TABLE,
+        Item: marshall({
+          pk: `VOTE#${pollId}#device:huge`,
+          voteId: '01HUGEVOTE0000000000000000',
+          pollId,
+          optionId: 'opt1',
+          castAt: new Date().toISOString(),
+          exportBucket: `${pollId}#00`,
+          demographics: huge,
+        }),
+      }),
+    );
+    const votes = (await allItems(api.client, api.tables.VOTES_TABLE)).filter(
+      (item) => item.pollId === pollId,
+    );
+    await fns.tally(
+      'shard-u',
+      votes.map((vote, i) =>
+        voteRecord(i + 1, {
+          pollId,
+          optionId: String(vote.optionId),
+          castAt: String(vote.castAt),
+          demographics: vote.demographics as Record<string, string>,
+        }),
+      ),
+    );
+
+    const result = await reconcile(pollId);
+
+    expect(result?.recount.total).toBe(4);
+    expect(result?.shards.total).toBe(3);
+    expect(result?.notCounted).toEqual({ opt1: 1 });
+    expect(result?.uncounted).toEqual([
+      expect.objectContaining({ optionId: 'opt1', reason: 'CountRefused', shardId: 'shard-u' }),
+    ]);
   });
 
   it('returns null for an unknown poll', async () => {

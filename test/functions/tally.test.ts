@@ -1,7 +1,10 @@
 import { once } from 'node:events';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uncountedPartition } from '../../functions/common/keys.ts';
 import type { PollResults } from '../../generated/graphql.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
 import { pollInput } from '../support/polls.ts';
@@ -42,6 +45,27 @@ const votes = (pollId: string, first: number, count: number): DynamoDBRecord[] =
     voteRecord(first + i, { pollId, optionId: `opt${((first + i) % 3) + 1}` }),
   );
 
+/** The votes the tally recorded as uncounted for a poll (or for records naming no poll). */
+const uncountedOf = async (pollId: string | null) =>
+  (
+    await fns.dynamo.send(
+      new QueryCommand({
+        TableName: api.tables.POLLS_TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': uncountedPartition(pollId) },
+      }),
+    )
+  ).Items ?? [];
+
+/** A record whose vote image has some attributes changed (undefined removes one). */
+const withImage = (record: DynamoDBRecord, changes: Record<string, unknown>): DynamoDBRecord => {
+  const image = { ...unmarshall(record.dynamodb?.NewImage as never), ...changes };
+  return {
+    ...record,
+    dynamodb: { ...record.dynamodb, NewImage: marshall(image, { removeUndefinedValues: true }) as never },
+  };
+};
+
 /** What an independent count of records says each option has. */
 const expected = (records: DynamoDBRecord[]) => {
   const counts: Record<string, number> = { opt1: 0, opt2: 0, opt3: 0 };
@@ -79,18 +103,57 @@ describe('the tally', () => {
     expect(shards.options).toEqual(expected(all));
   });
 
-  it('reports a batch it cannot count by the sequence number of its first uncounted record', async () => {
+  it('records the votes DynamoDB refuses to count as uncounted, counts the others, and moves on', async () => {
     const pollId = await newPoll({ demographicFields: ['REGION'] });
-    // A counter name over DynamoDB's 64 KB attribute-name limit fails the count transaction (not its condition).
-    const batch = [
-      ...votes(pollId, 1, 3),
-      voteRecord(4, { pollId, optionId: 'opt1', demographics: { REGION: 'r'.repeat(450_000) } }),
-    ];
+    const other = await newPoll();
+    // A counter name over DynamoDB's 64 KB attribute-name limit: the count update is refused, every time.
+    const poison = voteRecord(4, { pollId, optionId: 'opt1', demographics: { REGION: 'r'.repeat(70_000) } });
+    const batch = [...votes(pollId, 1, 3), poison, ...votes(other, 5, 2), ...votes(pollId, 7, 2)];
 
-    const response = await fns.tally('shard-fail', batch);
+    const first = await fns.tally('shard-fail', batch);
+    const again = await fns.tally('shard-fail', batch); // Lambda may deliver it again
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: batch[0]?.dynamodb?.SequenceNumber }]);
-    expect((await fns.store.totalsFromShards(pollId)).total).toBe(0);
+    expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
+    expect((await fns.store.totalsFromShards(pollId)).total).toBe(5);
+    expect((await fns.store.totalsFromShards(other)).total).toBe(2);
+    const uncounted = await uncountedOf(pollId);
+    expect(uncounted).toEqual([
+      expect.objectContaining({
+        reason: 'CountRefused',
+        sequenceNumber: poison.dynamodb?.SequenceNumber,
+        voteId: 'vote-4',
+        shardId: 'shard-fail',
+      }),
+    ]);
+  });
+
+  it.each([
+    [
+      'a malformed image',
+      (pollId: string) => withImage(voteRecord(20, { pollId, optionId: 'opt1' }), { optionId: undefined }),
+      'MalformedImage',
+    ],
+    [
+      'non-string demographics',
+      (pollId: string) =>
+        withImage(voteRecord(20, { pollId, optionId: 'opt1' }), { demographics: { REGION: 7 } }),
+      'MalformedImage',
+    ],
+    ['an unknown poll', () => voteRecord(20, { pollId: 'no-such-poll-x', optionId: 'opt1' }), 'UnknownPoll'],
+  ])('records %s as uncounted without holding up the batch', async (_name, make, reason) => {
+    const pollId = await newPoll();
+    const poison = make(pollId);
+    const batch = [...votes(pollId, 1, 2), poison, ...votes(pollId, 21, 2)];
+
+    const response = await fns.tally(`shard-poison-${reason}-${pollId}`, batch);
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await fns.store.totalsFromShards(pollId)).total).toBe(4);
+    const image = unmarshall((poison.dynamodb?.NewImage ?? {}) as never) as { pollId?: unknown };
+    const stored = await uncountedOf(typeof image.pollId === 'string' ? image.pollId : null);
+    expect(stored).toContainEqual(
+      expect.objectContaining({ reason, sequenceNumber: poison.dynamodb?.SequenceNumber }),
+    );
   });
 
   it('keeps one checkpoint per stream shard, so shards of one poll add up', async () => {

@@ -222,7 +222,8 @@ describe('the functions', () => {
       MaximumBatchingWindowInSeconds: TALLY_EVENT_SOURCE.maximumBatchingWindowSeconds,
       StartingPosition: TALLY_EVENT_SOURCE.startingPosition,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: -1,
+      MaximumRetryAttempts: TALLY_EVENT_SOURCE.maximumRetryAttempts,
+      MaximumRecordAgeInSeconds: TALLY_EVENT_SOURCE.maximumRecordAgeSeconds,
       TumblingWindowInSeconds: TALLY_EVENT_SOURCE.tumblingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       FilterCriteria: {

@@ -213,6 +213,7 @@ describe('the stack in development', () => {
     expect(count('AWS/Lambda/Throttles')).toBe(3);
     expect(count('AWS/Lambda/IteratorAge')).toBe(1);
     expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(1);
+    expect(count('LivePolls/VotesUncounted')).toBe(1);
     expect(count('AWS/AppSync/5XXError')).toBe(1);
     expect(count('AWS/AppSync/Latency')).toBe(1);
     expect(count('AWS/DynamoDB/ReadThrottleEvents')).toBe(TABLES.length);

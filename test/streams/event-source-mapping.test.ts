@@ -1,14 +1,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { TallyEvent } from '../../functions/tally/handler.ts';
+import type { TallyEvent, TallyResponse } from '../../functions/tally/handler.ts';
 import {
   type DynamoDBStreamEvent,
   type DynamoDBStreamHandler,
   type DynamoDBStreamRecord,
   type EventSourceMapping,
   type EventSourceMappingOptions,
+  type StreamFailureRecord,
+  type StreamHandlerResult,
   startEventSourceMapping,
 } from '../../local/streams/event-source-mapping.ts';
 import { dynamoClient } from '../support/dynamo.ts';
@@ -204,8 +205,113 @@ describe('startEventSourceMapping', () => {
       expect(events.map((event) => event.state)).toEqual(expected);
     });
 
+    // "When using tumbling windows, your Lambda function response must contain a state property. If the
+    // response does not contain a state property, Lambda considers this a failed invocation."
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-windows.html
+    it.each([
+      ['a partial batch response without state', { batchItemFailures: [] }],
+      ['no response at all', undefined],
+      ['a state that is not an object', { state: 'counted' }],
+      ['a null state', { state: null }],
+    ])('retries a batch answered with %s, as Lambda counts it a failed invocation', async (_name, reply) => {
+      const table = await freshVotesTable(dynamo);
+      const written = keys('VOTE#', 2);
+      await putItems(dynamo, table, written);
+      const errors: string[] = [];
+      const recorder = recordingHandler((_records, call) =>
+        call === 1 ? (reply as StreamHandlerResult | undefined) : { state: {} },
+      );
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        tumblingWindowInSeconds: 900,
+        bisectBatchOnFunctionError: false,
+        onError: (error) => errors.push((error as Error).message),
+      });
+      await mapping.idle();
+
+      expect(recorder.keysPerCall()).toEqual([written, written]);
+      expect(errors).toEqual([expect.stringMatching(/must contain a state object/)]);
+    });
+
+    it('does not carry the state of a response it counted as failed', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1']);
+      const states: unknown[] = [];
+      const handler = async (event: DynamoDBStreamEvent): Promise<StreamHandlerResult> => {
+        states.push(event.state);
+        // The first answer names an unknown record: a failed invocation, so its state is dropped.
+        return states.length === 1
+          ? { state: { seen: 'yes' }, batchItemFailures: [{ itemIdentifier: '1' }] }
+          : { state: {} };
+      };
+
+      const mapping = start(table, { handler, tumblingWindowInSeconds: 900 });
+      await mapping.idle();
+
+      expect(states).toEqual([{}, {}]);
+    });
+
+    // "At the end of your window, the flag isFinalInvokeForWindow is set to true ... If the invocation
+    // fails, your Lambda function suspends further processing until a successful invocation."
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-windows.html
+    it('makes a final invocation without records when the window ends, retried until it returns state', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1']);
+      const finals: DynamoDBStreamEvent[] = [];
+      let answered!: () => void;
+      const finalAnswered = new Promise<void>((resolve) => {
+        answered = resolve;
+      });
+      const handler = async (event: DynamoDBStreamEvent): Promise<StreamHandlerResult> => {
+        if (!event.isFinalInvokeForWindow) return { state: { counted: String(event.Records.length) } };
+        finals.push(event);
+        if (finals.length === 1) return { batchItemFailures: [] }; // no state: failed, so made again
+        answered();
+        return { state: {} };
+      };
+
+      start(table, { handler, tumblingWindowInSeconds: 1 });
+      await finalAnswered;
+
+      expect(finals).toHaveLength(2);
+      expect(finals[1]).toEqual({
+        Records: [],
+        window: {
+          start: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+          end: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        },
+        state: { counted: '1' },
+        shardId: expect.stringMatching(/^shardId-/),
+        eventSourceARN: await streamArnOf(dynamo, table),
+        isFinalInvokeForWindow: true,
+        isWindowTerminatedEarly: false,
+      });
+      const { start: from, end: to } = finals[1]?.window ?? { start: '', end: '' };
+      expect(Date.parse(to) - Date.parse(from)).toBe(1000);
+    });
+
+    // TumblingWindowInSeconds 0-900 (0 turns it off) and MaximumRetryAttempts -1 or 0-10,000:
+    // https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
+    it.each([
+      ['tumblingWindowInSeconds', 901],
+      ['tumblingWindowInSeconds', 0.5],
+      ['maximumRetryAttempts', 10_001],
+      ['maximumRetryAttempts', -2],
+    ])('refuses %s = %s when starting', (setting, value) => {
+      expect(() =>
+        startEventSourceMapping({
+          streamsClient: streams,
+          dynamoClient: dynamo,
+          tableName: 'unused',
+          handler: async () => ({ state: {} }),
+          [setting]: value,
+        }),
+      ).toThrow(new RegExp(`${setting} must be an integer`));
+    });
+
     it("accepts the tally function's handler signature", () => {
-      expectTypeOf<(event: TallyEvent) => Promise<DynamoDBBatchResponse>>().toExtend<DynamoDBStreamHandler>();
+      expectTypeOf<(event: TallyEvent) => Promise<TallyResponse>>().toExtend<DynamoDBStreamHandler>();
     });
   });
 
@@ -397,6 +503,51 @@ describe('startEventSourceMapping', () => {
         ['VOTE#2'],
       ]);
       expect(discarded).toEqual([['VOTE#0', 'VOTE#1']]);
+    });
+
+    // The invocation record of a discarded batch: pointers to the records, never the records.
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+    it('sends the on-failure destination the record Lambda sends for a discarded batch', async () => {
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, keys('VOTE#', 3));
+      const sent: StreamFailureRecord[] = [];
+      const recorder = recordingHandler((records) => {
+        if (records.some((record) => pkOf(record) === 'VOTE#1')) throw new Error('always fails');
+        return undefined;
+      });
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        bisectBatchOnFunctionError: false,
+        maximumRetryAttempts: 2,
+        onFailure: (record) => sent.push(record),
+      });
+      await mapping.idle();
+
+      const sequence = recorder.calls[0]?.map((record) => record.dynamodb.SequenceNumber) ?? [];
+      const second = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+      expect(sent).toEqual([
+        {
+          requestContext: {
+            requestId: expect.any(String),
+            functionArn: expect.stringMatching(/^arn:aws:lambda:/),
+            condition: 'RetryAttemptsExhausted',
+            approximateInvokeCount: 3,
+          },
+          responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+          version: '1.0',
+          timestamp: expect.any(String),
+          DDBStreamBatchInfo: {
+            shardId: expect.stringMatching(/^shardId-/),
+            startSequenceNumber: sequence[0],
+            endSequenceNumber: sequence[2],
+            approximateArrivalOfFirstRecord: expect.stringMatching(second),
+            approximateArrivalOfLastRecord: expect.stringMatching(second),
+            batchSize: 3,
+            streamArn: await streamArnOf(dynamo, table),
+          },
+        },
+      ]);
     });
 
     it('holds back later records of the shard while an earlier batch is retried', async () => {

@@ -191,7 +191,13 @@ export async function expectEveryReceiptCounted(
     const shards = await store.totalsFromShards(pollId);
     const cached = await store.cached(pollId);
     const reconciled = await reconcilePoll(
-      { dynamo, votesTable: VOTES_TABLE.id, store, now: () => new Date().toISOString() },
+      {
+        dynamo,
+        votesTable: VOTES_TABLE.id,
+        pollsTable: POLLS_TABLE.id,
+        store,
+        now: () => new Date().toISOString(),
+      },
       pollId,
     );
     const rows = await exportedRows(stores.dynamoEndpoint, pollId);
