@@ -122,7 +122,7 @@ async function start(
 
   const dynamo = config.dynamoEndpoint
     ? { endpoint: config.dynamoEndpoint }
-    : await startDynamoDbLocal(config.dynamoDbPath ? { dbPath: config.dynamoDbPath } : {});
+    : await startDynamoDbLocal(config.dynamoDbPath ? { dbPath: config.dynamoDbPath, log } : {});
   if ('stop' in dynamo) {
     stops.push(() => dynamo.stop());
     log(
@@ -317,7 +317,7 @@ async function start(
   );
   writeFileSync(
     join(stateDir, RUNNING_FILE),
-    `${JSON.stringify({ graphqlUrl, dynamoEndpoint: dynamo.endpoint, redisUrl: redis.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, pid: process.pid }, null, 2)}\n`,
+    `${JSON.stringify({ graphqlUrl, dynamoEndpoint: dynamo.endpoint, redisUrl: redis.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, pid: process.pid, children: { dynamodb: 'pid' in dynamo ? dynamo.pid : null, redis: redis.pid ?? null } }, null, 2)}\n`,
   );
   stops.push(async () => rmSync(join(stateDir, RUNNING_FILE), { force: true }));
   log(`ready             open http://localhost:${port}/ for the explorer; Ctrl-C stops everything`);

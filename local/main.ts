@@ -10,6 +10,7 @@
  * Ctrl-C stops everything it started.
  */
 import { parseArgs } from 'node:util';
+import { DataFolderInUseError } from './dynamodb/data-lock.ts';
 import { PortInUseError, startEndpoint } from './endpoint.ts';
 
 const DEFAULT_PORT = 20002;
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  if (error instanceof PortInUseError) {
+  if (error instanceof PortInUseError || error instanceof DataFolderInUseError) {
     console.error(`[local] ${error.message}`);
   } else if (/java/i.test(error.message)) {
     console.error(`[local] ${error.message}`);

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { guardChild } from './process/watchdog.ts';
 
 /** Where Redis is, and how to stop it if the endpoint started it. */
 export interface LocalRedis {
@@ -13,6 +14,8 @@ export interface LocalRedis {
   readonly url: string | null;
   /** How it was found: the user's, a private server, or none. */
   readonly source: 'REDIS_URL' | 'private' | 'none';
+  /** The private redis-server's pid, when one was started. */
+  readonly pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -48,6 +51,8 @@ export async function startPrivateRedis(
     ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // A private Redis must not outlive this process, however it ends (kill -9, out of memory).
+  guardChild(child);
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -85,7 +90,12 @@ export async function resolveRedis(env: NodeJS.ProcessEnv = process.env): Promis
   }
   if (onPath('redis-server')) {
     const redis = await startPrivateRedis();
-    return { url: redis.url, source: 'private', stop: () => stopProcess(redis.process) };
+    return {
+      url: redis.url,
+      source: 'private',
+      pid: redis.process.pid,
+      stop: () => stopProcess(redis.process),
+    };
   }
   return { url: null, source: 'none', stop: async () => {} };
 }

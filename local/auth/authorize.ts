@@ -300,5 +300,8 @@ function authRules(directives: readonly DirectiveNode[], defaultMode: AppSyncAut
 function callerGroups(caller: Caller): ReadonlySet<string> {
   const identity = caller.identity as { claims?: Record<string, unknown>; groups?: unknown } | null;
   const groups = identity?.claims?.['cognito:groups'] ?? identity?.groups;
-  return new Set(Array.isArray(groups) ? groups.map(String) : []);
+  // Only group names count: a nested list or an object is never stringified into one.
+  return new Set(
+    Array.isArray(groups) ? groups.filter((group): group is string => typeof group === 'string') : [],
+  );
 }

@@ -85,7 +85,8 @@ export function signUserPoolToken(
 
 /**
  * Checks a token as AppSync checks a user pool token: RS256 signature by the pool's key, issuer, token use,
- * audience (ID token) or client id (access token), then expiry.
+ * audience (ID token) or client id (access token), a `cognito:groups` claim that is a list of group names,
+ * then expiry.
  *
  * @example const result = verifyUserPoolToken(settings, request.headers.authorization ?? '');
  */
@@ -125,7 +126,8 @@ export function verifyUserPoolToken(
     !audienceMatches ||
     typeof claims.sub !== 'string' ||
     typeof claims.exp !== 'number' ||
-    typeof claims.iat !== 'number'
+    typeof claims.iat !== 'number' ||
+    !isGroupsClaim(claims['cognito:groups'])
   ) {
     return { ok: false, reason: 'invalid' };
   }
@@ -133,6 +135,24 @@ export function verifyUserPoolToken(
     return { ok: false, reason: 'expired' };
   }
   return { ok: true, claims: claims as UserPoolClaims };
+}
+
+/** Cognito's limit on a group name (AdminAddUserToGroup `GroupName`: 1 to 128 characters). */
+const MAX_GROUP_NAME_LENGTH = 128;
+
+/**
+ * Whether a `cognito:groups` claim is as Cognito issues it: absent, or a list of group names (strings of 1
+ * to 128 characters). Anything else (`[["admins"]]`, `"admins"`, `[1]`) makes the token invalid rather
+ * than being stringified into a group name.
+ */
+function isGroupsClaim(value: unknown): boolean {
+  return (
+    value === undefined ||
+    (Array.isArray(value) &&
+      value.every(
+        (group) => typeof group === 'string' && group.length > 0 && group.length <= MAX_GROUP_NAME_LENGTH,
+      ))
+  );
 }
 
 function encodeJson(value: unknown): string {

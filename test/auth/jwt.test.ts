@@ -98,6 +98,36 @@ describe('verifyUserPoolToken', () => {
     expect(verifyUserPoolToken(settings, token)).toEqual({ ok: false, reason: 'invalid' });
   });
 
+  // Cognito issues `cognito:groups` as a list of group names, each 1 to 128 characters:
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
+  // (the claim in the example payload) and
+  // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html
+  // (GroupName). Anything else is refused, never stringified into a group name.
+  it.each([
+    ['a nested list', [['admins']]],
+    ['a plain string', 'admins'],
+    ['a number in the list', ['admins', 1]],
+    ['an object in the list', [{ name: 'admins' }]],
+    ['an empty group name', ['']],
+    ['a group name over 128 characters', ['a'.repeat(129)]],
+    ['null', null],
+    ['an object', { admins: true }],
+  ])('calls a signed token whose cognito:groups is %s invalid', (_case, groups) => {
+    const token = resign(signUserPoolToken(settings, { sub: 'u-1' }), { 'cognito:groups': groups });
+
+    expect(verifyUserPoolToken(settings, token)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it.each([
+    ['no groups', undefined],
+    ['an empty list', []],
+    ['group names', ['admins', 'a'.repeat(128)]],
+  ])('accepts a signed token whose cognito:groups is %s', (_case, groups) => {
+    const token = resign(signUserPoolToken(settings, { sub: 'u-1' }), { 'cognito:groups': groups });
+
+    expect(verifyUserPoolToken(settings, token)).toMatchObject({ ok: true, claims: { sub: 'u-1' } });
+  });
+
   it.each([
     ['an empty string', ''],
     ['a bearer prefix', `Bearer ${signUserPoolToken(settings)}`],

@@ -60,14 +60,21 @@ describe('validateMessage', () => {
       { type: 'start', payload: { data: '{}' } },
       undefined,
       'BadRequestException',
-      `"start" message expects the 'id' property to be a non-empty string, but got undefined`,
+      `"start" message expects the 'id' property to be a non-empty string of at most 256 characters, but got undefined`,
     ],
     [
       'a stop with an empty id',
       { type: 'stop', id: '' },
       undefined,
       'BadRequestException',
-      `"stop" message expects the 'id' property to be a non-empty string, but got ""`,
+      `"stop" message expects the 'id' property to be a non-empty string of at most 256 characters, but got ""`,
+    ],
+    [
+      'a stop with an id longer than 256 characters',
+      { type: 'stop', id: 'i'.repeat(257) },
+      undefined,
+      'BadRequestException',
+      `"stop" message expects the 'id' property to be a non-empty string of at most 256 characters, but got "${'i'.repeat(40)}…"`,
     ],
     [
       'a start without payload.data',

@@ -113,7 +113,7 @@ describe('handshake', () => {
   });
 
   it('sends ka periodically', async () => {
-    const h = await setup({ keepAliveMs: 40 });
+    const h = await setup({ limits: { keepAliveMs: 40 } });
     const client = await ready(h);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(client.all.filter((m) => m.type === 'ka').length).toBeGreaterThanOrEqual(3);
@@ -252,7 +252,7 @@ describe('subscriptions', () => {
   });
 
   it('refuses subscriptions beyond the per-connection limit', async () => {
-    const h = await setup({ maxSubscriptionsPerConnection: 2 });
+    const h = await setup({ limits: { maxSubscriptionsPerConnection: 2 } });
     const client = await ready(h);
     client.start('1', { pollId: 'A' });
     client.start('2', { pollId: 'A' });
@@ -316,14 +316,14 @@ describe('malformed messages', () => {
         errors: [
           {
             errorType: 'BadRequestException',
-            message: `"start" message expects the 'id' property to be a non-empty string, but got undefined`,
+            message: `"start" message expects the 'id' property to be a non-empty string of at most 256 characters, but got undefined`,
           },
         ],
       },
     });
     client.send({ type: 'stop', id: 42 });
     expect((await client.next()).payload.errors[0].message).toBe(
-      `"stop" message expects the 'id' property to be a non-empty string, but got number 42`,
+      `"stop" message expects the 'id' property to be a non-empty string of at most 256 characters, but got number 42`,
     );
     client.start('s', { pollId: 'A' });
     expect(await client.next()).toEqual({ type: 'start_ack', id: 's' });
