@@ -1,7 +1,9 @@
 /**
- * GraphQL execution as AppSync does it: parse and validate against the schema, check each field against
- * its auth directives, run root fields through their resolvers, and shape errors as AppSync shapes them.
- * Nested fields resolve from the parent object (AppSync's default for fields without resolvers).
+ * GraphQL execution as AppSync does it: bound, parse and validate the request (with the API's limits from
+ * infra/api-limits.ts), check each field against its auth directives, run root fields through their
+ * resolvers, and shape errors as AppSync shapes them: whole-request errors as request-errors.ts words them,
+ * field errors with path, data, errorType and errorInfo. Nested fields resolve from the parent object
+ * (AppSync's default for fields without resolvers).
  */
 import {
   type DocumentNode,
