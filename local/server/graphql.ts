@@ -13,6 +13,7 @@ import {
   GraphQLError as GraphQLErrorClass,
   type GraphQLFieldResolver,
   type GraphQLSchema,
+  getNamedType,
   getOperationAST,
   type OperationDefinitionNode,
   parse,
@@ -53,7 +54,7 @@ export interface AppSyncGraphQLError {
 /** A GraphQL response body as AppSync sends it. */
 export interface GraphQLResponseBody {
   data: Record<string, unknown> | null;
-  errors?: (AppSyncGraphQLError | RequestError)[];
+  errors?: (AppSyncGraphQLError | RequestError | NonNullError)[];
 }
 
 /** A response to a GraphQL request over HTTP: AppSync answers most refusals with 200, its limits with 400. */
@@ -107,6 +108,39 @@ export function toAppSyncError(error: GraphQLError): AppSyncGraphQLError {
     errorInfo: extensions.errorInfo ?? null,
     locations: (error.locations ?? []).map((location) => ({ ...location, sourceName: null })),
     message: error.message,
+  };
+}
+
+/** A null where the schema promises a value, as AppSync reports it. */
+export interface NonNullError {
+  readonly path: readonly (string | number)[];
+  readonly locations: null;
+  readonly message: string;
+  /** AppSync sends none for this error. */
+  readonly errorType?: undefined;
+}
+
+/**
+ * graphql-js's "Cannot return null for non-nullable field Poll.title." in AppSync's (graphql-java's) shape:
+ * `{ path, locations: null, message: "Cannot return null for non-nullable type: 'String' within parent
+ * 'Poll' (/poll/title)" }`, list indexes written `items[0]` (graphql-compose/graphql-compose#121 quotes the
+ * whole AppSync error; aws/aws-appsync-community#247 the list form). Null for any other error.
+ */
+export function nonNullError(schema: GraphQLSchema, error: GraphQLError): NonNullError | null {
+  if ('errorType' in (error.extensions ?? {})) return null;
+  const match = /^Cannot return null for non-nullable field (\w+)\.(\w+)\.$/.exec(error.message);
+  if (!match || !error.path) return null;
+  const [, parent = '', field = ''] = match;
+  const parentType = schema.getType(parent);
+  const fieldType = parentType && 'getFields' in parentType ? parentType.getFields()[field]?.type : undefined;
+  const typeName = fieldType ? getNamedType(fieldType).name : field;
+  const where = error.path
+    .map((segment) => (typeof segment === 'number' ? `[${segment}]` : `/${segment}`))
+    .join('');
+  return {
+    path: error.path,
+    locations: null,
+    message: `Cannot return null for non-nullable type: '${typeName}' within parent '${parent}' (${where})`,
   };
 }
 
@@ -362,7 +396,10 @@ export function createGraphQLService(options: {
     result: Awaited<ReturnType<typeof execute>>,
     context: ExecutionContext,
   ): GraphQLResponseBody => {
-    const errors = [...(result.errors ?? []).map(toAppSyncError), ...context.appended];
+    const errors = [
+      ...(result.errors ?? []).map((error) => nonNullError(schema, error) ?? toAppSyncError(error)),
+      ...context.appended,
+    ];
     const body: GraphQLResponseBody = { data: (result.data as Record<string, unknown> | null) ?? null };
     if (errors.length > 0) {
       body.errors = errors;

@@ -302,3 +302,41 @@ describe('pages that carry credentials, served to the same origin only', () => {
     expect(await reply.json()).toEqual({ data: { __typename: 'Query' } });
   });
 });
+
+describe('errors of a field', () => {
+  it('reports a null where the schema promises a value as AppSync words it, with locations null', async () => {
+    const { DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const dynamoLine = endpoint.lines.find((line) => line.includes('DynamoDB Local')) ?? '';
+    const client = new DynamoDBClient({
+      endpoint: /(http:\/\/\S+)/.exec(dynamoLine)?.[1],
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    // A poll item without its title: Poll.title is String!.
+    await client.send(
+      new PutItemCommand({
+        TableName: 'Polls',
+        Item: { pk: { S: 'POLL#untitled' }, sk: { S: 'POLL' }, id: { S: 'untitled' } },
+      }),
+    );
+    client.destroy();
+
+    const { status, body } = await postGraphQL(
+      endpoint.graphqlUrl,
+      { query: '{ poll(id: "untitled") { id title } }' },
+      apiKey(),
+    );
+
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: { poll: null },
+      errors: [
+        {
+          path: ['poll', 'title'],
+          locations: null,
+          message: "Cannot return null for non-nullable type: 'String' within parent 'Poll' (/poll/title)",
+        },
+      ],
+    });
+  });
+});
