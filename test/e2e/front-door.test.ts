@@ -310,25 +310,35 @@ describe('pages that carry credentials, served to the same origin only', () => {
 
 describe('errors of a field', () => {
   it('reports a null where the schema promises a value as AppSync words it, with locations null', async () => {
-    const { DynamoDBClient, PutItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBClient, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+    const created = await postGraphQL(
+      endpoint.graphqlUrl,
+      {
+        query: 'mutation C($input: CreatePollInput!) { createPoll(input: $input) { id } }',
+        variables: { input: { title: 'Soon untitled', options: [{ label: 'A' }, { label: 'B' }] } },
+      },
+      { authorization: endpoint.outputs.custom.local.adminToken },
+    );
+    const pollId = (created.body.data as { createPoll: { id: string } }).createPoll.id;
     const dynamoLine = endpoint.lines.find((line) => line.includes('DynamoDB Local')) ?? '';
     const client = new DynamoDBClient({
       endpoint: /(http:\/\/\S+)/.exec(dynamoLine)?.[1],
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    // A poll item without its title: Poll.title is String!.
+    // The canonical poll item loses its title: Poll.title is String!.
     await client.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: 'Polls',
-        Item: { pk: { S: 'POLL#untitled' }, sk: { S: 'POLL' }, id: { S: 'untitled' } },
+        Key: { pk: { S: `POLL#${pollId}` }, sk: { S: 'POLL' } },
+        UpdateExpression: 'REMOVE title',
       }),
     );
     client.destroy();
 
     const { status, body } = await postGraphQL(
       endpoint.graphqlUrl,
-      { query: '{ poll(id: "untitled") { id title } }' },
+      { query: 'query P($id: ID!) { poll(id: $id) { id title } }', variables: { id: pollId } },
       apiKey(),
     );
 
