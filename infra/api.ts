@@ -15,6 +15,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { loadAppSyncSchema } from '../local/schema/load.ts';
 import { DataSources, Functions, type ResolverConfig, Resolvers } from '../resolvers/manifest.ts';
+import { graphqlApiLimits } from './api-limits.ts';
 import { type DataSourceGrant, dataSourceGrant } from './data-source-grants.ts';
 import { deploySchema } from './deploy-schema.ts';
 import { RESOLVER_OUT_DIR, RESOLVER_SOURCE_DIR, ROOT, resolverCatalogProblems } from './resolver-bundle.ts';
@@ -25,8 +26,8 @@ export const SCHEMA_FILE = join(ROOT, 'schema.graphql');
 /** The Cognito group whose members may create and close polls (the contract names it). */
 export const ADMINS_GROUP = 'admins';
 
-/** Deepest query the API accepts outside development (the deepest real query nests 3 levels). */
-export const QUERY_DEPTH_LIMIT = 10;
+/** Deepest query the API accepts (infra/api-limits.ts, shared with the local endpoint). */
+export const QUERY_DEPTH_LIMIT = graphqlApiLimits({ development: false }).queryDepthLimit;
 
 /** Raised when resolver files, the manifest and the schema disagree, or a bundle is missing. */
 export class ResolverCatalogError extends Error {
@@ -77,7 +78,7 @@ export interface ApiProps {
   readonly environmentVariables: Record<string, string>;
   /** Days until the default API key expires. */
   readonly apiKeyExpiryDays: number;
-  /** development: introspection on, field logs ALL, no depth limit. */
+  /** development: introspection on, field logs ALL. */
   readonly development: boolean;
   readonly removalPolicy: RemovalPolicy;
   /** Where the resolver sources are (checked against the schema); defaults to resolvers/. */
@@ -134,6 +135,7 @@ export class Api extends Construct {
       assumedBy: new iam.ServicePrincipal('appsync.amazonaws.com'),
       description: 'AppSync writes the API logs to its own log group',
     });
+    const limits = graphqlApiLimits({ development: props.development });
     this.api = new appsync.GraphqlApi(this, 'GraphqlApi', {
       name: `${Stack.of(this).stackName}-api`,
       // Descriptions and comments stripped: see infra/deploy-schema.ts for why.
@@ -155,10 +157,12 @@ export class Api extends Construct {
         ],
       },
       xrayEnabled: true,
-      introspectionConfig: props.development
+      // The same limits the local endpoint enforces (infra/api-limits.ts).
+      introspectionConfig: limits.introspection
         ? appsync.IntrospectionConfig.ENABLED
         : appsync.IntrospectionConfig.DISABLED,
-      ...(props.development ? {} : { queryDepthLimit: QUERY_DEPTH_LIMIT }),
+      queryDepthLimit: limits.queryDepthLimit,
+      resolverCountLimit: limits.resolverCountLimit,
       environmentVariables: props.environmentVariables,
     });
     // Logging is set on the L1 resource: the L2 logConfig adds a LogRetention custom resource (a Lambda

@@ -1,6 +1,7 @@
 /**
  * The WAF web ACL in front of the AppSync API: rate limits per IP and per voter, a count of requests without
- * a voter header, a body size limit, and three AWS managed rule groups. Limits are stack parameters.
+ * a voter header, a body size limit for unsigned requests, and three AWS managed rule groups. Limits are
+ * stack parameters.
  *
  * Voters send their device id in the `x-voter-token` header as well as in `CastVoteInput.voterToken`, so WAF
  * can limit each voter (an event hall behind one IP must not be limited as one client). Requests without
@@ -11,6 +12,13 @@ import { Construct } from 'constructs';
 
 /** The header carrying the voter's device id (the same value as CastVoteInput.voterToken). */
 export const VOTER_HEADER = 'x-voter-token';
+
+/**
+ * How a SigV4-signed request's Authorization header starts. Such requests (the tally's publishResults, which
+ * carries a poll's full totals and outgrows WAF's 8 KB view of an AppSync body) skip the body-size rule:
+ * AppSync verifies the signature before it parses the body, so a forged prefix buys nothing.
+ */
+export const SIGV4_AUTHORIZATION_PREFIX = 'AWS4-HMAC-SHA256';
 
 /** The rate-based rules' evaluation window in seconds. */
 export const RATE_WINDOW_SECONDS = 60;
@@ -120,12 +128,33 @@ export class Waf extends Construct {
           priority: 4,
           action: { block: {} },
           statement: {
-            sizeConstraintStatement: {
-              // A body past what WAF can inspect (8 KB for AppSync) matches too, so it is blocked.
-              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
-              comparisonOperator: 'GT',
-              size: props.maxBodyBytes,
-              textTransformations: noTransformation,
+            andStatement: {
+              statements: [
+                {
+                  // AppSync has no request-size setting of its own (configuration-limits.html lists depth,
+                  // resolver count and introspection only). WAF sees at most 8 KB of an AppSync body
+                  // (https://docs.aws.amazon.com/waf/latest/APIReference/API_Body.html): a larger body
+                  // matches too, so it is blocked.
+                  sizeConstraintStatement: {
+                    fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+                    comparisonOperator: 'GT',
+                    size: props.maxBodyBytes,
+                    textTransformations: noTransformation,
+                  },
+                },
+                {
+                  notStatement: {
+                    statement: {
+                      byteMatchStatement: {
+                        fieldToMatch: { singleHeader: { Name: 'authorization' } },
+                        positionalConstraint: 'STARTS_WITH',
+                        searchString: SIGV4_AUTHORIZATION_PREFIX,
+                        textTransformations: noTransformation,
+                      },
+                    },
+                  },
+                },
+              ],
             },
           },
           visibilityConfig: visibility(WAF_RULES.bodySize),

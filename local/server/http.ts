@@ -1,20 +1,30 @@
 /**
- * The endpoint's one port: plain HTTP and TLS (httpolyglot), `POST /graphql` with AppSync's request and
- * response shapes, the real-time WebSocket upgrade at `/graphql/realtime`, and the landing and explorer pages.
+ * The endpoint's one port: plain HTTP and TLS (httpolyglot), `POST` and `GET /graphql` with AppSync's
+ * request and response shapes, the real-time WebSocket upgrade at `/graphql/realtime`, and the local pages.
+ *
+ * AppSync's HTTP behaviour as its team described it (https://github.com/graphql/graphql-over-http/issues/81):
+ * POST and GET for queries and mutations; an empty body is 400 MalformedHttpRequestException "Request body is
+ * empty."; a body that is not a GraphQL request ("meow", "{}", "[]") is 400 "Unable to parse GraphQL query.";
+ * validation errors are 200 with `data: null`. Every connection is bounded in time (HTTP_LIMITS).
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { createServer, type Server } from '@httptoolkit/httpolyglot';
 import type { AuthOutcome, AuthRequest } from '../auth/types.ts';
-import { type GraphQLService, parseGraphQLBody } from './graphql.ts';
+import { credentialRouteRefusal, PAGE_HEADERS } from './credential-routes.ts';
+import { type GraphQLService, graphQLRequestOf, parseGraphQLBody } from './graphql.ts';
+import { HTTP_LIMITS } from './limits.ts';
+import { httpRefusal, type RequestRefusal } from './request-errors.ts';
 import type { Certificate } from './tls.ts';
 
-/** AppSync accepts request bodies up to 1 MB. */
-const MAX_BODY_BYTES = 1024 * 1024;
-
-/** Browsers (and Amplify in a page) call from another origin: answer CORS as AppSync does, for any origin. */
+/**
+ * CORS on the GraphQL route as AppSync answers it, for any origin: browsers (and Amplify in a page) call the
+ * API from other origins, and the API's credentials travel in headers the page itself holds.
+ */
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, OPTIONS',
@@ -30,14 +40,24 @@ export interface HttpOptions {
   authenticate(request: AuthRequest): Promise<AuthOutcome>;
   /** Hands a WebSocket upgrade on /graphql/realtime to the real-time server. */
   upgradeRealtime(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** HTML pages by path (the landing page at `/`, the explorer). */
+  /** HTML pages by path (the landing page at `/`, the explorer). They carry credentials: same origin only. */
   readonly pages: Readonly<Record<string, () => string>>;
+  /** Connection time limits; HTTP_LIMITS by default (tests shorten them). */
+  readonly timeouts?: Partial<Record<TimeoutName, number>>;
   /**
    * The poll app (issue 6): the built files (dist/web, or null when not built) served under /app/, and the
    * Amplify outputs it loads from /amplify_outputs.json.
    */
   readonly app?: { readonly dir: string | null; outputs(): unknown };
 }
+
+/** The time limits of a connection. */
+type TimeoutName =
+  | 'headersTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'keepAliveTimeoutMs'
+  | 'firstByteTimeoutMs'
+  | 'tlsHandshakeTimeoutMs';
 
 /** Content types of the files a Vite build writes. */
 const APP_TYPES: Readonly<Record<string, string>> = {
@@ -101,19 +121,37 @@ function send(
   status: number,
   body: unknown,
   contentType = 'application/json',
+  headers: Readonly<Record<string, string>> = CORS_HEADERS,
 ): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  response.writeHead(status, { ...CORS_HEADERS, 'content-type': `${contentType}; charset=utf-8` });
+  response.writeHead(status, { ...headers, 'content-type': `${contentType}; charset=utf-8` });
   response.end(text);
 }
 
-/** Reads a request body, refusing one over the limit. */
+/** Answers a whole-request refusal; a body left unread is not waited for. */
+function refuse(response: ServerResponse, refusal: RequestRefusal, close = false): void {
+  if (close) response.setHeader('connection', 'close');
+  send(response, refusal.status, refusal.body);
+}
+
+/** The body is over HTTP_LIMITS.maxBodyBytes (AppSync's 1,048,576-character operation). */
+const TOO_LARGE = httpRefusal(
+  413,
+  'PayloadTooLargeException',
+  `Request body is larger than ${HTTP_LIMITS.maxBodyBytes} bytes.`,
+);
+const EMPTY_BODY = httpRefusal(400, 'MalformedHttpRequestException', 'Request body is empty.');
+const UNPARSABLE = httpRefusal(400, 'MalformedHttpRequestException', 'Unable to parse GraphQL query.');
+
+/** Reads a request body, or null once it passes the limit (the rest is not read). */
 async function readBody(request: IncomingMessage): Promise<string | null> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > HTTP_LIMITS.maxBodyBytes) return null;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > HTTP_LIMITS.maxBodyBytes) {
       return null;
     }
     chunks.push(chunk as Buffer);
@@ -132,17 +170,37 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+/** A GET's GraphQL request from its query parameters (`variables` as JSON text), or null. */
+function requestFromQueryString(url: string): ReturnType<typeof graphQLRequestOf> {
+  const params = new URL(url, 'http://localhost').searchParams;
+  const variables = params.get('variables');
+  let decoded: unknown = null;
+  if (variables) {
+    try {
+      decoded = JSON.parse(variables);
+    } catch {
+      return null;
+    }
+  }
+  return graphQLRequestOf({
+    query: params.get('query') ?? undefined,
+    variables: decoded,
+    operationName: params.get('operationName'),
+  });
+}
+
 async function handleGraphQL(options: HttpOptions, request: IncomingMessage, response: ServerResponse) {
-  const text = await readBody(request);
-  if (text === null) {
-    send(response, 413, {
-      errors: [{ errorType: 'PayloadTooLargeException', message: 'Request body is over 1 MB.' }],
-    });
-    return;
+  const method = request.method === 'GET' ? 'GET' : 'POST';
+  let text = '';
+  if (method === 'POST') {
+    const body = await readBody(request);
+    if (body === null) return refuse(response, TOO_LARGE, true);
+    if (body.length === 0) return refuse(response, EMPTY_BODY);
+    text = body;
   }
   const headers = headersOf(request);
   const outcome = await options.authenticate({
-    method: 'POST',
+    method,
     path: request.url ?? '/graphql',
     headers,
     body: text,
@@ -151,28 +209,78 @@ async function handleGraphQL(options: HttpOptions, request: IncomingMessage, res
     send(response, outcome.status, { errors: [{ errorType: outcome.errorType, message: outcome.message }] });
     return;
   }
-  const body = parseGraphQLBody(text);
-  if (!body) {
-    send(response, 400, {
-      errors: [{ errorType: 'MalformedHttpRequestException', message: 'Unable to parse GraphQL query.' }],
-    });
-    return;
-  }
-  send(response, 200, await options.graphql.run(body, outcome.caller, headers));
+  const body = method === 'GET' ? requestFromQueryString(request.url ?? '') : parseGraphQLBody(text);
+  if (!body) return refuse(response, UNPARSABLE);
+  const result = await options.graphql.run(body, outcome.caller, headers);
+  send(response, result.status, result.body);
+}
+
+/**
+ * Bounds every connection in time. The inner HTTP server of httpolyglot never listens itself, so Node never
+ * starts the check that enforces `headersTimeout` and `requestTimeout` (it starts on 'listening'): it is
+ * started here. A connection that sends nothing is closed after `firstByteTimeoutMs`, since neither the
+ * HTTP nor the TLS server sees it before its first byte.
+ */
+function boundConnections(server: Server, timeouts: Record<TimeoutName, number>): void {
+  const inner = (server as unknown as { _httpServer: HttpServer })._httpServer;
+  inner.headersTimeout = timeouts.headersTimeoutMs;
+  inner.requestTimeout = timeouts.requestTimeoutMs;
+  inner.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+  // How often the check runs (Node's default, 30 s, would let a stalled request live up to 30 s longer).
+  (inner as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(
+    1_000,
+    timeouts.headersTimeoutMs,
+  );
+  // The check's timer is unref'd, so it holds no process open; it runs on an empty list once closed.
+  inner.emit('listening');
+  const silent = new WeakMap<Socket, NodeJS.Timeout>();
+  // httpolyglot hands each raw socket to a sub-server by emitting 'connection' again with the same socket:
+  // the first sighting starts the clock, the second (the hand-over) stops it.
+  // A TLS handshake past its timeout is reported, not closed: close it.
+  server.on('tlsClientError', (_error: Error, socket: TLSSocket) => socket.destroy());
+  server.on('connection', (socket: Socket) => {
+    if (socket instanceof TLSSocket) return;
+    const timer = silent.get(socket);
+    if (timer) {
+      clearTimeout(timer);
+      silent.delete(socket);
+      return;
+    }
+    if (socket.readableEnded || socket.destroyed) return;
+    const closeSilent = setTimeout(() => socket.destroy(), timeouts.firstByteTimeoutMs).unref();
+    silent.set(socket, closeSilent);
+    socket.once('close', () => clearTimeout(closeSilent));
+  });
 }
 
 /** Creates the server (not yet listening). */
 export function createHttpServer(options: HttpOptions): Server {
+  const timeouts = { ...HTTP_LIMITS, ...options.timeouts };
   const server = createServer(
-    { tls: { key: options.certificate.key, cert: options.certificate.cert } },
+    {
+      tls: {
+        key: options.certificate.key,
+        cert: options.certificate.cert,
+        handshakeTimeout: timeouts.tlsHandshakeTimeoutMs,
+      },
+    },
     (request, response) => {
       const path = (request.url ?? '/').split('?')[0] ?? '/';
-      if (request.method === 'OPTIONS') {
+      if (request.method === 'OPTIONS' && path === '/graphql') {
         response.writeHead(204, CORS_HEADERS);
         response.end();
         return;
       }
-      if (path === '/graphql' && request.method === 'POST') {
+      const isPage = path === '/amplify_outputs.json' || path in options.pages;
+      if (isPage) {
+        // The admin token and API key: never to another origin (issue 13.4).
+        const refusal = credentialRouteRefusal(request, server);
+        if (refusal) {
+          send(response, 403, refusal, 'text/plain', PAGE_HEADERS);
+          return;
+        }
+      }
+      if (path === '/graphql' && (request.method === 'POST' || request.method === 'GET')) {
         handleGraphQL(options, request, response).catch((error: Error) => {
           console.error(`POST /graphql failed: ${error.stack ?? error.message}`);
           if (!response.headersSent) {
@@ -184,7 +292,13 @@ export function createHttpServer(options: HttpOptions): Server {
       // The poll app and its outputs file (issue 6).
       if (options.app && request.method === 'GET' && path === '/amplify_outputs.json') {
         const outputs = options.app.outputs();
-        send(response, outputs ? 200 : 503, outputs ?? { message: 'The endpoint is still starting.' });
+        send(
+          response,
+          outputs ? 200 : 503,
+          outputs ?? { message: 'The endpoint is still starting.' },
+          'application/json',
+          PAGE_HEADERS,
+        );
         return;
       }
       if (options.app && request.method === 'GET' && path === '/app') {
@@ -200,7 +314,7 @@ export function createHttpServer(options: HttpOptions): Server {
       }
       const page = options.pages[path];
       if (page && request.method === 'GET') {
-        send(response, 200, page(), 'text/html');
+        send(response, 200, page(), 'text/html', PAGE_HEADERS);
         return;
       }
       send(response, 404, {
@@ -208,6 +322,7 @@ export function createHttpServer(options: HttpOptions): Server {
       });
     },
   );
+  boundConnections(server, timeouts);
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
     if (path === '/graphql/realtime') {

@@ -46,9 +46,12 @@ const apiKeyCaller = { authType: 'API_KEY', identity: null } as const;
 
 /** What the resolver saw as ctx.args (and the keys of ctx.args.input). */
 async function seenBy(query: string, variables: Record<string, unknown> = {}) {
-  const out = await service.run({ query, variables }, apiKeyCaller, {});
+  const { body: out } = await service.run({ query, variables }, apiKeyCaller, {});
   expect(out.errors).toBeUndefined();
-  const data = out.data as { listPolls?: { nextToken: string }; castVote?: { voteId: string } };
+  const data = (out as { data: unknown }).data as {
+    listPolls?: { nextToken: string };
+    castVote?: { voteId: string };
+  };
   return JSON.parse(data.listPolls?.nextToken ?? data.castVote?.voteId ?? 'null') as {
     args: Record<string, unknown>;
     keys: string[];

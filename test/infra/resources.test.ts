@@ -147,10 +147,17 @@ describe('the stack in development', () => {
     expect(rule(WAF_RULES.bodySize)).toMatchObject({
       Action: { Block: {} },
       Statement: {
-        SizeConstraintStatement: {
-          FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
-          ComparisonOperator: 'GT',
-          Size: { Ref: 'WafMaxBodyBytes' },
+        AndStatement: {
+          Statements: [
+            {
+              SizeConstraintStatement: {
+                FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+                ComparisonOperator: 'GT',
+                Size: { Ref: 'WafMaxBodyBytes' },
+              },
+            },
+            { NotStatement: { Statement: { ByteMatchStatement: { SearchString: 'AWS4-HMAC-SHA256' } } } },
+          ],
         },
       },
     });
