@@ -1,6 +1,12 @@
 /**
  * castVote step 1: read the poll from the copy picked by the voter's hash (no key every voter shares), and
- * refuse the vote when the poll is missing, not open, or does not have the option or accept its demographics.
+ * refuse the vote when the poll is missing, not open yet, or does not have the option or accept its
+ * demographics.
+ *
+ * A closed poll is not refused here: its refusal is stashed as `ctx.stash.closed` and putVote then only reads
+ * this voter's stored vote, so a retry of a vote that was stored before the close, whose reply the client
+ * never saw, still gets its first receipt. Checking the option is left to that comparison with the stored
+ * vote: a closed poll with no vote of this voter answers PollClosed whatever the input, as before.
  *
  * The read is strongly consistent: closePoll writes closedAt to every copy before it returns, and an
  * eventually consistent read could still return the copy from before that write (DynamoDB's read
@@ -39,10 +45,8 @@ export function response(ctx: Context): PollItem {
     refuse(ErrorType.PollNotOpen, `poll "${poll.id}" (input.pollId) opens at ${poll.opensAt}`);
   }
   if (status === 'CLOSED') {
-    refuse(
-      ErrorType.PollClosed,
-      `poll "${poll.id}" (input.pollId) closed at ${poll.closedAt ?? poll.closesAt}`,
-    );
+    ctx.stash.closed = `poll "${poll.id}" (input.pollId) closed at ${poll.closedAt ?? poll.closesAt}`;
+    return poll;
   }
   if (!poll.options.some((option) => option.id === vote.optionId)) {
     const known = poll.options.map((option) => option.id).join(', ');

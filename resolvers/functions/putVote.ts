@@ -5,6 +5,11 @@
  * A repeat of the same vote fails the condition, but AppSync then compares the stored item with the one
  * requested (ignoring the attributes listed in equalsIgnore) and, when they match, returns the stored item as
  * a success: that is the duplicate receipt. A different option is a real condition failure: AlreadyVoted.
+ *
+ * On a closed poll (getPollCopy stashed `closed`) nothing is written: the step reads this voter's stored vote
+ * with a strongly consistent GetItem of the same key and applies the same rules itself, so a retry of a vote
+ * stored before the close gets the first receipt, another option gets AlreadyVoted as on an open poll, and a
+ * voter with no stored vote gets PollClosed.
  */
 import { type Context, util } from '@aws-appsync/utils';
 import type { VoteReceipt } from '../../generated/graphql.ts';
@@ -29,7 +34,8 @@ const PER_ATTEMPT_ATTRIBUTES = ['voteId', 'castAt', 'idempotencyKey', 'demograph
 
 const CONDITION_FAILED = 'DynamoDB:ConditionalCheckFailedException';
 
-export function request(ctx: Context) {
+/** The vote this request would store, with its key. */
+function requestedVote(ctx: Context): { key: { pk: string }; item: VoteItem } {
   const vote: CheckedVote = ctx.stash.vote;
   const voter: string = ctx.stash.voter;
   const bucket = spreadIndex(voter, EXPORT_BUCKETS);
@@ -47,10 +53,19 @@ export function request(ctx: Context) {
   if (Object.keys(vote.demographics).length > 0) {
     item.demographics = vote.demographics;
   }
+  return { key: voteKey(vote.pollId, voter), item };
+}
+
+export function request(ctx: Context) {
+  const { key, item } = requestedVote(ctx);
+  if (ctx.stash.closed) {
+    // Strongly consistent, like the poll read: a vote stored just before the close must be seen.
+    return { operation: 'GetItem', key: util.dynamodb.toMapValues(key), consistentRead: true };
+  }
   ctx.stash.voteId = item.voteId;
   return {
     operation: 'PutItem',
-    key: util.dynamodb.toMapValues(voteKey(vote.pollId, voter)),
+    key: util.dynamodb.toMapValues(key),
     attributeValues: util.dynamodb.toMapValues(item),
     condition: { expression: 'attribute_not_exists(pk)', equalsIgnore: PER_ATTEMPT_ATTRIBUTES },
   };
@@ -67,23 +82,61 @@ function receipt(stored: VoteItem, duplicate: boolean): VoteReceipt {
   };
 }
 
+/**
+ * AppSync's comparison after a failed PutItem condition: the stored item equals the one requested, leaving out
+ * the attributes in equalsIgnore ("Handling a condition check failure",
+ * https://docs.aws.amazon.com/appsync/latest/devguide/js-aws-appsync-resolver-reference-dynamodb-condition-expressions.html).
+ */
+function sameAsRequested(stored: Record<string, unknown>, requested: Record<string, unknown>): boolean {
+  const compared = (item: Record<string, unknown>) =>
+    Object.keys(item).filter((name) => !PER_ATTEMPT_ATTRIBUTES.includes(name));
+  const names = compared(stored);
+  return (
+    names.length === compared(requested).length &&
+    // A name missing from the requested item stringifies to undefined, never equal to a stored value.
+    names.every((name) => JSON.stringify(stored[name]) === JSON.stringify(requested[name]))
+  );
+}
+
+/**
+ * The answer when this voter already has a vote that is not the one requested: a retry that carries the same
+ * idempotency key is the same request arriving again, so it gets the first receipt; anything else is a
+ * second vote.
+ */
+function answerConflict(vote: CheckedVote, current: VoteItem | null, closed?: string): VoteReceipt {
+  if (current && vote.idempotencyKey && current.idempotencyKey === vote.idempotencyKey) {
+    return receipt(current, true);
+  }
+  const votedFor = current ? ` for option "${current.optionId}"` : '';
+  const when = closed ? ` (${closed})` : '';
+  return refuse(
+    ErrorType.AlreadyVoted,
+    `this voter already voted${votedFor} in poll "${vote.pollId}"${when}; input.optionId "${vote.optionId}" was not counted`,
+  );
+}
+
+/** The answer on a closed poll, from this voter's stored vote (nothing was written). */
+function answerClosed(ctx: Context, closed: string): VoteReceipt {
+  const stored = ctx.result as VoteItem | null;
+  if (!stored) {
+    return refuse(ErrorType.PollClosed, closed);
+  }
+  const { key, item } = requestedVote(ctx);
+  if (sameAsRequested(stored as unknown as Record<string, unknown>, { ...key, ...item })) {
+    return receipt(stored, true);
+  }
+  return answerConflict(ctx.stash.vote, stored, closed);
+}
+
 export function response(ctx: Context): VoteReceipt {
-  const vote: CheckedVote = ctx.stash.vote;
   if (ctx.error) {
     if (ctx.error.type !== CONDITION_FAILED) {
       failWith(ctx.error);
     }
-    const current = ctx.result as VoteItem | null;
-    // The voter already has a vote for another option. A retry that carries the same idempotency key is
-    // the same request arriving again, so it gets the first receipt; anything else is a second vote.
-    if (current && vote.idempotencyKey && current.idempotencyKey === vote.idempotencyKey) {
-      return receipt(current, true);
-    }
-    const votedFor = current ? ` for option "${current.optionId}"` : '';
-    return refuse(
-      ErrorType.AlreadyVoted,
-      `this voter already voted${votedFor} in poll "${vote.pollId}"; input.optionId "${vote.optionId}" was not counted`,
-    );
+    return answerConflict(ctx.stash.vote, ctx.result as VoteItem | null);
+  }
+  if (ctx.stash.closed) {
+    return answerClosed(ctx, ctx.stash.closed);
   }
   const stored = ctx.result as VoteItem;
   return receipt(stored, stored.voteId !== ctx.stash.voteId);
