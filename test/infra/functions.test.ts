@@ -72,7 +72,13 @@ describe('the functions', () => {
       Resource: getAtt(ids.votes as string, 'StreamArn'),
     });
     expect(bySid(statements, 'CountShardsAndCheckpoints')).toMatchObject({
-      Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      Action: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
       Resource: getAtt(ids.polls as string),
     });
     expect(bySid(statements, 'PublishResults')).toMatchObject({
@@ -91,6 +97,7 @@ describe('the functions', () => {
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
+      'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'ec2:AssignPrivateIpAddresses',
