@@ -7,9 +7,9 @@
  * a success: that is the duplicate receipt. A different option is a real condition failure: AlreadyVoted.
  *
  * On a closed poll (getPollCopy stashed `closed`) nothing is written: the step reads this voter's stored vote
- * with a strongly consistent GetItem of the same key and applies the same rules itself, so a retry of a vote
- * stored before the close gets the first receipt, another option gets AlreadyVoted as on an open poll, and a
- * voter with no stored vote gets PollClosed.
+ * with a strongly consistent GetItem of the same key: a retry of a vote stored before the close (the same
+ * ballot, or the same idempotency key) gets the first receipt; anything else gets PollClosed, since the close
+ * is what refuses it.
  */
 import { type Context, util } from '@aws-appsync/utils';
 import type { VoteReceipt } from '../../generated/graphql.ts';
@@ -103,15 +103,14 @@ function sameAsRequested(stored: Record<string, unknown>, requested: Record<stri
  * idempotency key is the same request arriving again, so it gets the first receipt; anything else is a
  * second vote.
  */
-function answerConflict(vote: CheckedVote, current: VoteItem | null, closed?: string): VoteReceipt {
+function answerConflict(vote: CheckedVote, current: VoteItem | null): VoteReceipt {
   if (current && vote.idempotencyKey && current.idempotencyKey === vote.idempotencyKey) {
     return receipt(current, true);
   }
   const votedFor = current ? ` for option "${current.optionId}"` : '';
-  const when = closed ? ` (${closed})` : '';
   return refuse(
     ErrorType.AlreadyVoted,
-    `this voter already voted${votedFor} in poll "${vote.pollId}"${when}; input.optionId "${vote.optionId}" was not counted`,
+    `this voter already voted${votedFor} in poll "${vote.pollId}"; input.optionId "${vote.optionId}" was not counted`,
   );
 }
 
@@ -122,10 +121,12 @@ function answerClosed(ctx: Context, closed: string): VoteReceipt {
     return refuse(ErrorType.PollClosed, closed);
   }
   const { key, item } = requestedVote(ctx);
-  if (sameAsRequested(stored as unknown as Record<string, unknown>, { ...key, ...item })) {
+  const vote: CheckedVote = ctx.stash.vote;
+  const sameRequest = vote.idempotencyKey !== undefined && stored.idempotencyKey === vote.idempotencyKey;
+  if (sameRequest || sameAsRequested(stored as unknown as Record<string, unknown>, { ...key, ...item })) {
     return receipt(stored, true);
   }
-  return answerConflict(ctx.stash.vote, stored, closed);
+  return refuse(ErrorType.PollClosed, closed);
 }
 
 export function response(ctx: Context): VoteReceipt {
