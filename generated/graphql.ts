@@ -23,15 +23,29 @@ export type CastVoteInput = {
   demographics?: InputMaybe<DemographicsInput>;
   /** Kept with the vote: a retry with the same key returns the first receipt. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  optionId: Scalars['ID']['input'];
+  /** SINGLE: the option. Give optionId or optionIds, not both. */
+  optionId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * The ballot: one option (SINGLE), 1 to maxChoices distinct options (MULTIPLE), or 1 to maxRanks distinct
+   * options in order of preference, the first preferred (RANKED).
+   */
+  optionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   pollId: Scalars['ID']['input'];
   /** A stable device id. Required with an API key; ignored when the caller is signed in (Cognito or IAM). */
   voterToken?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CreatePollInput = {
+  /** Defaults to false: a voter's first ballot stands. */
+  allowVoteChange?: InputMaybe<Scalars['Boolean']['input']>;
   closesAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
   demographicFields?: InputMaybe<Array<DemographicField>>;
+  /** Defaults to SINGLE. */
+  kind?: InputMaybe<PollKind>;
+  /** MULTIPLE only: 1 to the number of options; defaults to the number of options. */
+  maxChoices?: InputMaybe<Scalars['Int']['input']>;
+  /** RANKED only (2 to 10 options): 1 to the number of options; defaults to the number of options. */
+  maxRanks?: InputMaybe<Scalars['Int']['input']>;
   opensAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
   options: Array<PollOptionInput>;
   /**
@@ -128,6 +142,8 @@ export type OptionCountInput = {
 
 export type Poll = {
   __typename?: 'Poll';
+  /** Whether a voter may replace their ballot while the poll is open (castVote again with the new ballot). */
+  allowVoteChange: Scalars['Boolean']['output'];
   /** Set when an admin closed the poll with closePoll. */
   closedAt: Maybe<Scalars['AWSDateTime']['output']>;
   closesAt: Maybe<Scalars['AWSDateTime']['output']>;
@@ -136,6 +152,12 @@ export type Poll = {
   /** The answers each collected field accepts, in demographicFields order (AGE_GROUP and GENDER are fixed). */
   demographicValues: Array<DemographicValues>;
   id: Scalars['ID']['output'];
+  /** SINGLE for polls created before there were kinds. */
+  kind: PollKind;
+  /** MULTIPLE: the most options one ballot may choose; null for other kinds. */
+  maxChoices: Maybe<Scalars['Int']['output']>;
+  /** RANKED: the most options one ballot may rank; null for other kinds. */
+  maxRanks: Maybe<Scalars['Int']['output']>;
   opensAt: Maybe<Scalars['AWSDateTime']['output']>;
   options: Array<PollOption>;
   /** The regions voters choose from when the poll collects REGION; null otherwise. */
@@ -146,6 +168,17 @@ export type Poll = {
   title: Scalars['String']['output'];
 };
 
+/**
+ * What a ballot holds: one option (SINGLE), up to maxChoices options (MULTIPLE), or up to maxRanks options in
+ * order of preference, counted by instant runoff (RANKED).
+ */
+export const PollKind = {
+  Multiple: 'MULTIPLE',
+  Ranked: 'RANKED',
+  Single: 'SINGLE'
+} as const;
+
+export type PollKind = typeof PollKind[keyof typeof PollKind];
 export type PollOption = {
   __typename?: 'PollOption';
   /** Assigned by the server when the poll is created (opt1, opt2, ...). */
@@ -166,12 +199,26 @@ export type PollPage = {
 
 export type PollResults = {
   __typename?: 'PollResults';
+  /** Counted like options: per chosen option (MULTIPLE), per first preference (RANKED). */
   demographics: Array<DemographicCount>;
+  kind: PollKind;
+  /** Ballots that chose each option (SINGLE, MULTIPLE), or each option's first preferences (RANKED). */
   options: Array<OptionCount>;
   pollId: Scalars['ID']['output'];
+  /**
+   * RANKED: every instant-runoff round, recomputed from all ballots each time results change; null for other
+   * kinds. The count stops when an option has more than half of the ballots still counting (not exhausted), or
+   * when one option is left. Each round eliminates one option, the one with the fewest votes; on a tie for
+   * fewest, the tied option with fewer votes in the latest earlier round where their votes differ, and if they
+   * never differed, the one listed last on the poll. With no ballots there is one round of zeros.
+   */
+  rounds: Maybe<Array<RunoffRound>>;
   status: PollStatus;
+  /** Ballots counted: one per voter, whatever the kind. */
   totalVotes: Scalars['Int']['output'];
   updatedAt: Scalars['AWSDateTime']['output'];
+  /** RANKED: the option the last round elected; null with no ballots, and for other kinds. */
+  winner: Maybe<Scalars['ID']['output']>;
 };
 
 /** Where a poll is in its life: before opensAt, between opensAt and closesAt (and not closed), or closed. */
@@ -185,11 +232,14 @@ export type PollStatus = typeof PollStatus[keyof typeof PollStatus];
 /** Full totals of one poll, as the tally publishes them (never deltas). */
 export type PublishResultsInput = {
   demographics: Array<DemographicCountInput>;
+  kind: PollKind;
   options: Array<OptionCountInput>;
   pollId: Scalars['ID']['input'];
+  rounds?: InputMaybe<Array<RunoffRoundInput>>;
   status: PollStatus;
   totalVotes: Scalars['Int']['input'];
   updatedAt: Scalars['AWSDateTime']['input'];
+  winner?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Query = {
@@ -227,6 +277,26 @@ export const ResultsVisibility = {
 } as const;
 
 export type ResultsVisibility = typeof ResultsVisibility[keyof typeof ResultsVisibility];
+/** One round of an instant-runoff count. Each ballot counts for the option it ranks highest among those still in. */
+export type RunoffRound = {
+  __typename?: 'RunoffRound';
+  /** The option eliminated after this round; null in the last round. */
+  eliminated: Maybe<Scalars['ID']['output']>;
+  /** Ballots that rank none of the options still in. */
+  exhausted: Scalars['Int']['output'];
+  /** The votes of each option still in the count, in the poll's option order. */
+  options: Array<OptionCount>;
+  /** 1 for the first preferences. */
+  round: Scalars['Int']['output'];
+};
+
+export type RunoffRoundInput = {
+  eliminated?: InputMaybe<Scalars['ID']['input']>;
+  exhausted: Scalars['Int']['input'];
+  options: Array<OptionCountInput>;
+  round: Scalars['Int']['input'];
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   onResultsUpdated: Maybe<PollResults>;
@@ -242,7 +312,12 @@ export type VoteReceipt = {
   castAt: Scalars['AWSDateTime']['output'];
   /** True when this voter had already cast this vote: the receipt is the first one, and the vote counts once. */
   duplicate: Scalars['Boolean']['output'];
+  /** The ballot's first option: the option (SINGLE), the first chosen (MULTIPLE) or the first preference (RANKED). */
   optionId: Scalars['ID']['output'];
+  /** The options recorded: for MULTIPLE in the poll's option order, for RANKED in order of preference. */
+  optionIds: Array<Scalars['ID']['output']>;
   pollId: Scalars['ID']['output'];
+  /** When this ballot replaced an earlier ballot of the same voter (allowVoteChange): that ballot's voteId. */
+  replacedVoteId: Maybe<Scalars['ID']['output']>;
   voteId: Scalars['ID']['output'];
 };
