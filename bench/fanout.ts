@@ -212,7 +212,10 @@ export async function benchFanout(
       await publish({
         pollId,
         status: 'OPEN',
+        kind: 'SINGLE',
         totalVotes: marker,
+        rounds: null,
+        winner: null,
         updatedAt: new Date().toISOString(),
         options: [
           { optionId: 'opt1', label: 'A', votes: marker },

@@ -77,7 +77,9 @@ function receipt(stored: VoteItem, duplicate: boolean): VoteReceipt {
     voteId: stored.voteId,
     pollId: stored.pollId,
     optionId: stored.optionId,
+    optionIds: [stored.optionId],
     castAt: stored.castAt,
+    replacedVoteId: null,
     duplicate,
   };
 }

@@ -169,7 +169,7 @@ export interface CheckedVote {
  */
 export function validateCastVote(input: CastVoteInput): CheckedVote {
   const pollId = requireLength(input.pollId, 'input.pollId', 1, Limits.idMax);
-  const optionId = requireLength(input.optionId, 'input.optionId', 1, Limits.idMax);
+  const optionId = requireLength(input.optionId ?? '', 'input.optionId', 1, Limits.idMax);
   const idempotencyKey =
     input.idempotencyKey == null
       ? null
