@@ -291,6 +291,8 @@ describe('castVote on a poll that allows vote changes', () => {
 });
 
 describe('castVote on a poll without vote changes', () => {
+  // getVote returns early on such a poll: "the data source and response handler are skipped"
+  // (runtime.earlyReturn, https://docs.aws.amazon.com/appsync/latest/devguide/runtime-utils-js.html).
   it('refuses another ballot with AlreadyVoted, as before, and never reads the stored vote', async () => {
     const pollId = await newPoll({ allowVoteChange: false, options: FOUR_OPTIONS, kind: 'MULTIPLE' });
     await accepted({ pollId, optionIds: ['opt1', 'opt2'], voterToken: 'fixed-0001' });
