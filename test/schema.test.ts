@@ -42,10 +42,13 @@ describe('schema.graphql', () => {
     const createPoll = schema.getType('CreatePollInput') as import('graphql').GraphQLInputObjectType;
 
     expect(isNonNullType(castVote.getFields().pollId?.type)).toBe(true);
-    expect(isNonNullType(castVote.getFields().optionId?.type)).toBe(true);
+    // optionId became optional when ballots of several options came (design "Contract": optionIds for
+    // MULTIPLE and RANKED, optionId still accepted for SINGLE); castVote refuses a vote with neither.
+    expect(String(castVote.getFields().optionId?.type)).toBe('ID');
+    expect(String(castVote.getFields().optionIds?.type)).toBe('[ID!]');
     expect(String(createPoll.getFields().options?.type)).toBe('[PollOptionInput!]!');
     expect(Object.keys(castVote.getFields()).sort()).toEqual(
-      ['demographics', 'idempotencyKey', 'optionId', 'pollId', 'voterToken'].sort(),
+      ['demographics', 'idempotencyKey', 'optionId', 'optionIds', 'pollId', 'voterToken'].sort(),
     );
   });
 
