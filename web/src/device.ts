@@ -1,7 +1,7 @@
 /**
  * One voter token per device (browser profile): made once with crypto.randomUUID and kept in localStorage,
- * so castVote's "one vote per voter" holds per device. The vote a device cast is remembered per poll so the
- * vote page can say so.
+ * so castVote's "one vote per voter" holds per device. The ballot of the last receipt a device got is kept per
+ * poll, so the vote page can show it (and offer to change it where the poll allows).
  */
 const TOKEN_KEY = 'live-polls.voterToken';
 
@@ -31,17 +31,56 @@ export function idempotencyKey(): string {
   return randomId();
 }
 
-export function rememberVote(pollId: string, optionId: string): void {
+/** What a device keeps of its receipt for one poll: the ballot recorded, so the vote page can show it. */
+export interface RememberedBallot {
+  /** The options recorded, in the receipt's order (preference order for a ranked poll). */
+  readonly optionIds: readonly string[];
+  /** The receipt's voteId (absent for a vote remembered by an older version of the app). */
+  readonly voteId?: string;
+  readonly castAt?: string;
+}
+
+const voteKey = (pollId: string) => `live-polls.vote.${pollId}`;
+
+/** Keeps the receipt's ballot for `pollId` (a changed vote replaces the one kept before). */
+export function rememberVote(
+  pollId: string,
+  receipt: { readonly optionIds: readonly string[]; readonly voteId: string; readonly castAt: string },
+): void {
   try {
-    localStorage.setItem(`live-polls.vote.${pollId}`, optionId);
+    const kept: RememberedBallot = {
+      optionIds: [...receipt.optionIds],
+      voteId: receipt.voteId,
+      castAt: receipt.castAt,
+    };
+    localStorage.setItem(voteKey(pollId), JSON.stringify(kept));
   } catch {
     // storage unavailable: nothing to remember
   }
 }
 
-export function rememberedVote(pollId: string): string | null {
+/** Reads a kept value: a receipt's ballot as JSON, or (kept before ballots had several options) an option id. */
+export function parseRemembered(value: string | null): RememberedBallot | null {
+  if (!value) return null;
+  if (!value.startsWith('{')) return { optionIds: [value] };
   try {
-    return localStorage.getItem(`live-polls.vote.${pollId}`);
+    const parsed = JSON.parse(value) as Partial<RememberedBallot> | null;
+    const optionIds = parsed?.optionIds;
+    if (!Array.isArray(optionIds) || !optionIds.every((id) => typeof id === 'string')) return null;
+    return {
+      optionIds,
+      ...(typeof parsed?.voteId === 'string' ? { voteId: parsed.voteId } : {}),
+      ...(typeof parsed?.castAt === 'string' ? { castAt: parsed.castAt } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The ballot this device was given a receipt for in `pollId`, or null. */
+export function rememberedVote(pollId: string): RememberedBallot | null {
+  try {
+    return parseRemembered(localStorage.getItem(voteKey(pollId)));
   } catch {
     return null;
   }
