@@ -212,8 +212,13 @@ export async function benchFanout(
       await publish({
         pollId,
         status: 'OPEN',
+        kind: 'SINGLE',
         totalVotes: marker,
+        rounds: null,
+        winner: null,
         updatedAt: new Date().toISOString(),
+        rounds: null,
+        winner: null,
         options: [
           { optionId: 'opt1', label: 'A', votes: marker },
           { optionId: 'opt2', label: 'B', votes: 0 },
