@@ -214,6 +214,8 @@ export async function benchFanout(
         status: 'OPEN',
         kind: 'SINGLE',
         totalVotes: marker,
+        rounds: null,
+        winner: null,
         updatedAt: new Date().toISOString(),
         rounds: null,
         winner: null,

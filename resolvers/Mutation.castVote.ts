@@ -1,6 +1,7 @@
 /**
- * castVote: a pipeline of getPollCopy (the poll, from one of its read copies) and putVote (one conditional
- * PutItem of the vote). This handler checks what needs no poll, decides who the voter is, and reads the
+ * castVote: a pipeline of getPollCopy (the poll, from one of its read copies), getVote (the voter's stored
+ * vote, read only on a poll that allows vote changes or has closed) and putVote (one conditional PutItem of
+ * the vote). This handler checks what needs no poll, decides who the voter is, and reads the
  * clock once: that instant is both what the poll's window is checked against and the vote's castAt, so a
  * vote accepted before closesAt is never stored as cast after it.
  */

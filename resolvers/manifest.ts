@@ -29,6 +29,7 @@ export type ResolverConfig =
 /** Pipeline functions and their data sources. */
 export const Functions = {
   getPollCopy: { dataSource: 'polls' },
+  getVote: { dataSource: 'votes' },
   putVote: { dataSource: 'votes' },
   getPoll: { dataSource: 'polls' },
   closePollItems: { dataSource: 'polls' },
@@ -44,7 +45,7 @@ export const Resolvers = {
   'Query.pollResults': { kind: 'UNIT', dataSource: 'results' },
   'Mutation.createPoll': { kind: 'UNIT', dataSource: 'polls' },
   'Mutation.closePoll': { kind: 'PIPELINE', functions: ['getPoll', 'closePollItems'] },
-  'Mutation.castVote': { kind: 'PIPELINE', functions: ['getPollCopy', 'putVote'] },
+  'Mutation.castVote': { kind: 'PIPELINE', functions: ['getPollCopy', 'getVote', 'putVote'] },
   'Mutation.publishResults': { kind: 'UNIT', dataSource: 'none' },
   'Subscription.onResultsUpdated': { kind: 'UNIT', dataSource: 'polls' },
 } as const satisfies Record<string, ResolverConfig>;

@@ -20,6 +20,13 @@ export const Limits = {
   titleMax: 200,
   optionsMin: 2,
   optionsMax: 20,
+  /**
+   * The most options a RANKED poll may have: the tally keeps n·2^(n-1) runoff counters per count item
+   * (5,120 at 10 options), which keeps the item far below DynamoDB's 400 KB (docs/capacity.md).
+   */
+  rankedOptionsMax: 10,
+  /** The longest input.optionIds castVote reads at all: no poll has more options (optionsMax). */
+  ballotIdsMax: 20,
   labelMax: 100,
   idMax: 64,
   voterTokenMin: 8,
@@ -46,6 +53,13 @@ export const POLL_COPIES = 32;
  * partition takes more than 1/64 of a hot poll's writes (1,000 writes/s per partition).
  */
 export const EXPORT_BUCKETS = 64;
+
+/**
+ * How many times a voter may replace their ballot in a poll that allows vote changes: each change keeps the
+ * replaced ballot in the vote item's history (for the export's audit trail), so this bounds the item's size.
+ * The change after the last one allowed is refused with AlreadyVoted.
+ */
+export const MAX_VOTE_CHANGES = 20;
 
 /** Partition values of the byStatus index: polls not yet closed by an admin, and closed ones. */
 export const ListKey = { Live: 'LIVE', Closed: 'CLOSED' } as const;

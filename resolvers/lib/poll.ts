@@ -1,4 +1,4 @@
-import type { Poll, PollStatus } from '../../generated/graphql.ts';
+import type { Poll, PollKind, PollStatus } from '../../generated/graphql.ts';
 import { allowedValues } from './demographics.ts';
 import { isBefore } from './instant.ts';
 
@@ -7,6 +7,14 @@ export interface PollItem {
   id: string;
   title: string;
   options: { id: string; label: string }[];
+  /** What a ballot holds; absent on polls stored before there were kinds, which read as SINGLE. */
+  kind?: PollKind;
+  /** MULTIPLE: the most options one ballot may choose. */
+  maxChoices?: number;
+  /** RANKED: the most options one ballot may rank. */
+  maxRanks?: number;
+  /** Whether a voter may replace their ballot while the poll is open; absent reads as false. */
+  allowVoteChange?: boolean;
   opensAt?: string | null;
   closesAt?: string | null;
   closedAt?: string | null;
@@ -32,12 +40,21 @@ export function pollStatus(poll: PollItem, now: string): PollStatus {
   return 'OPEN';
 }
 
+/** A stored poll's kind: SINGLE for polls stored before there were kinds. */
+export function pollKind(poll: PollItem): PollKind {
+  return poll.kind ?? 'SINGLE';
+}
+
 /** The GraphQL Poll for a stored poll item at `now`. */
 export function toPoll(item: PollItem, now: string): Poll {
   return {
     id: item.id,
     title: item.title,
     options: item.options,
+    kind: pollKind(item),
+    maxChoices: item.maxChoices ?? null,
+    maxRanks: item.maxRanks ?? null,
+    allowVoteChange: item.allowVoteChange === true,
     status: pollStatus(item, now),
     opensAt: item.opensAt ?? null,
     closesAt: item.closesAt ?? null,

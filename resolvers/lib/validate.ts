@@ -10,7 +10,7 @@ import {
 } from './demographics.ts';
 import { refuse } from './errors.ts';
 import { comparableInstant } from './instant.ts';
-import type { PollItem } from './poll.ts';
+import { type PollItem, pollKind } from './poll.ts';
 
 /**
  * Characters no text input may hold: control characters (C0, DEL, C1: tabs, line breaks, NUL...), lone
@@ -102,6 +102,7 @@ export function validateCreatePoll(input: CreatePollInput, now: string): NewPoll
   const poll: NewPoll = {
     title,
     options,
+    ...validateBallotRules(input, count),
     resultsVisibility: input.resultsVisibility ?? 'ALWAYS',
     demographicFields,
   };
@@ -116,6 +117,49 @@ export function validateCreatePoll(input: CreatePollInput, now: string): NewPoll
     poll.closesAt = closesAt;
   }
   return poll;
+}
+
+/** What a new poll's ballots hold: its kind, its bound on options per ballot, and whether votes may change. */
+type BallotRules = Pick<PollItem, 'kind' | 'maxChoices' | 'maxRanks' | 'allowVoteChange'>;
+
+/**
+ * The ballot rules of a new poll with `count` options: kind (SINGLE by default), maxChoices for MULTIPLE and
+ * maxRanks for RANKED (each the number of options by default), and allowVoteChange (false by default). A
+ * bound given for another kind is refused rather than ignored, since the admin meant something by it.
+ */
+function validateBallotRules(input: CreatePollInput, count: number): BallotRules {
+  const kind = input.kind ?? 'SINGLE';
+  const rules: BallotRules = { kind, allowVoteChange: input.allowVoteChange === true };
+  if (input.maxChoices != null && kind !== 'MULTIPLE') {
+    refuse(ErrorType.Validation, `input.maxChoices is only for a MULTIPLE poll; input.kind is ${kind}`);
+  }
+  if (input.maxRanks != null && kind !== 'RANKED') {
+    refuse(ErrorType.Validation, `input.maxRanks is only for a RANKED poll; input.kind is ${kind}`);
+  }
+  if (kind === 'MULTIPLE') {
+    rules.maxChoices = requireBound(input.maxChoices, 'input.maxChoices', count);
+  }
+  if (kind === 'RANKED') {
+    if (count > Limits.rankedOptionsMax) {
+      refuse(
+        ErrorType.Validation,
+        `input.options: a RANKED poll takes ${Limits.optionsMin} to ${Limits.rankedOptionsMax} options, got ${count}`,
+      );
+    }
+    rules.maxRanks = requireBound(input.maxRanks, 'input.maxRanks', count);
+  }
+  return rules;
+}
+
+/** A per-ballot bound: 1 to the number of options, which is also its default. */
+function requireBound(given: number | null | undefined, field: string, count: number): number {
+  if (given == null) {
+    return count;
+  }
+  if (given < 1 || given > count) {
+    refuse(ErrorType.Validation, `${field} must be 1 to ${count} (the number of options), got ${given}`);
+  }
+  return given;
 }
 
 /**
@@ -157,19 +201,23 @@ function validateRegions(given: string[] | null | undefined, collected: boolean)
 /** A castVote input with its strings checked and trimmed; demographics keyed by DemographicField. */
 export interface CheckedVote {
   pollId: string;
-  optionId: string;
+  /** The ballot as sent: [input.optionId], or input.optionIds in the given order, each id once. */
+  optionIds: string[];
+  /** The input field that held the ballot, named in messages. */
+  ballotField: 'input.optionId' | 'input.optionIds';
   idempotencyKey: string | null;
   demographics: Record<string, string>;
 }
 
 /**
- * Checks the parts of a castVote input that need no poll: lengths of ids, key and demographic values.
- * Whether the poll collects each demographic field, and accepts each answer, is checked against the poll
- * (checkDemographics).
+ * Checks the parts of a castVote input that need no poll: the ballot's shape (optionId or optionIds, not
+ * both; no empty, oversized or repeating list), lengths of ids, key and demographic values. The ballot
+ * against the poll's kind and options is checked by checkBallot; whether the poll collects each demographic
+ * field, and accepts each answer, by checkDemographics.
  */
 export function validateCastVote(input: CastVoteInput): CheckedVote {
   const pollId = requireLength(input.pollId, 'input.pollId', 1, Limits.idMax);
-  const optionId = requireLength(input.optionId, 'input.optionId', 1, Limits.idMax);
+  const ballot = validateBallot(input);
   const idempotencyKey =
     input.idempotencyKey == null
       ? null
@@ -187,7 +235,114 @@ export function validateCastVote(input: CastVoteInput): CheckedVote {
       );
     }
   }
-  return { pollId, optionId, idempotencyKey, demographics };
+  return { pollId, ...ballot, idempotencyKey, demographics };
+}
+
+/**
+ * The ballot of a castVote input: input.optionId, or input.optionIds holding 1 to ballotIdsMax distinct
+ * ids. The list's length is checked before its elements, so an oversized list costs nothing more.
+ */
+function validateBallot(input: CastVoteInput): Pick<CheckedVote, 'optionIds' | 'ballotField'> {
+  if (input.optionId != null && input.optionIds != null) {
+    refuse(ErrorType.Validation, 'input.optionId and input.optionIds are both given: send one of them');
+  }
+  if (input.optionId != null) {
+    return {
+      optionIds: [requireLength(input.optionId, 'input.optionId', 1, Limits.idMax)],
+      ballotField: 'input.optionId',
+    };
+  }
+  if (input.optionIds == null) {
+    return refuse(
+      ErrorType.Validation,
+      'input.optionId or input.optionIds is required: the option (or options) voted for',
+    );
+  }
+  const given = input.optionIds;
+  if (given.length === 0) {
+    refuse(ErrorType.Validation, 'input.optionIds must not be empty');
+  }
+  if (given.length > Limits.ballotIdsMax) {
+    refuse(
+      ErrorType.Validation,
+      `input.optionIds holds at most ${Limits.ballotIdsMax} options, got ${given.length}`,
+    );
+  }
+  const optionIds: string[] = [];
+  given.forEach((id, index) => {
+    const checked = requireLength(id, `input.optionIds[${index}]`, 1, Limits.idMax);
+    if (optionIds.includes(checked)) {
+      refuse(ErrorType.Validation, `input.optionIds repeats "${checked}"`);
+    }
+    optionIds.push(checked);
+  });
+  return { optionIds, ballotField: 'input.optionIds' };
+}
+
+/**
+ * The most options one ballot of the poll may hold: 1 (SINGLE), maxChoices (MULTIPLE) or maxRanks
+ * (RANKED), each the number of options when the stored poll has none.
+ */
+export function ballotBound(poll: PollItem): number {
+  const kind = pollKind(poll);
+  if (kind === 'MULTIPLE') {
+    return poll.maxChoices ?? poll.options.length;
+  }
+  if (kind === 'RANKED') {
+    return poll.maxRanks ?? poll.options.length;
+  }
+  return 1;
+}
+
+/**
+ * Refuses a ballot that breaks the poll's rules: input.optionId on a poll that is not SINGLE, more options
+ * than the kind allows, or an id that is not one of the poll's options (InvalidOption).
+ */
+export function checkBallot(vote: CheckedVote, poll: PollItem): void {
+  const kind = pollKind(poll);
+  const count = vote.optionIds.length;
+  if (kind !== 'SINGLE' && vote.ballotField === 'input.optionId') {
+    refuse(
+      ErrorType.Validation,
+      `input.optionId is for a SINGLE poll; poll "${poll.id}" is ${kind}: send input.optionIds`,
+    );
+  }
+  const most = ballotBound(poll);
+  if (count > most) {
+    const rule =
+      kind === 'SINGLE'
+        ? 'a SINGLE poll takes one option'
+        : kind === 'MULTIPLE'
+          ? `a MULTIPLE poll takes at most ${most} option${most === 1 ? '' : 's'}`
+          : `a RANKED poll ranks at most ${most} option${most === 1 ? '' : 's'}`;
+    refuse(ErrorType.Validation, `${rule}; input.optionIds has ${count}`);
+  }
+  const known = poll.options.map((option) => option.id);
+  vote.optionIds.forEach((id, index) => {
+    if (!known.includes(id)) {
+      const field = vote.ballotField === 'input.optionId' ? 'input.optionId' : `input.optionIds[${index}]`;
+      refuse(
+        ErrorType.InvalidOption,
+        `${field} "${id}" is not an option of poll "${poll.id}" (options: ${known.join(', ')})`,
+      );
+    }
+  });
+}
+
+/**
+ * The ballot as stored: a MULTIPLE ballot is a set, kept in the poll's option order (so the same choice sent
+ * in another order is the same ballot); a RANKED ballot keeps its order of preference. Ids that are not
+ * options (possible only on a closed poll, whose ballot is compared, never stored) stay at the end, so such
+ * a ballot never equals a stored one.
+ */
+export function normalisedBallot(vote: CheckedVote, poll: PollItem): string[] {
+  if (pollKind(poll) !== 'MULTIPLE') {
+    return vote.optionIds;
+  }
+  const known = poll.options.map((option) => option.id);
+  const ordered = known.filter((id) => vote.optionIds.includes(id));
+  const unknown = vote.optionIds.filter((id) => !known.includes(id));
+  return ordered.concat(unknown);
 }
 
 /**

@@ -91,6 +91,8 @@ describe('an unmodified aws-amplify v6 client against the local endpoint', () =>
       status: 'OPEN',
       kind: 'SINGLE',
       totalVotes: 0,
+      rounds: null,
+      winner: null,
       updatedAt: '2026-11-25T00:00:00.000Z',
       rounds: null,
       winner: null,
