@@ -141,12 +141,12 @@ export function instantRunoff(n: number, counters: ArrayLike<number>, ballots: n
       return { optionCount: n, rounds, winner: leader };
     }
     const fewest = Math.min(...inCount.map((option) => votes[option] as number));
-    const out = eliminate(
+    const loser = eliminate(
       inCount.filter((option) => votes[option] === fewest),
       rounds,
     );
-    rounds.push({ ...round, eliminated: out });
-    still &= ~(1 << out);
+    rounds.push({ ...round, eliminated: loser });
+    still &= ~(1 << loser);
   }
 }
 
