@@ -217,8 +217,6 @@ export async function benchFanout(
         rounds: null,
         winner: null,
         updatedAt: new Date().toISOString(),
-        rounds: null,
-        winner: null,
         options: [
           { optionId: 'opt1', label: 'A', votes: marker },
           { optionId: 'opt2', label: 'B', votes: 0 },

@@ -29,6 +29,15 @@ export const TALLY_EVENT_SOURCE = {
    * for its per-shard checkpoints; the stream record itself does not carry it.
    */
   tumblingWindowSeconds: 1,
-  /** Only vote inserts: a failed conditional write emits no record, and votes are never modified. */
-  filterPatterns: [{ eventName: ['INSERT'], dynamodb: { NewImage: { pk: { S: [{ prefix: 'VOTE#' }] } } } }],
+  /**
+   * Vote inserts (a first ballot) and vote modifications (a changed ballot: a PutItem replacing the item,
+   * which the stream records as MODIFY, "one or more of an existing item's attributes were modified",
+   * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Record.html); votes are never
+   * deleted, and a failed conditional write emits no record. Matched on `dynamodb.Keys`, present in every
+   * record, and on the top-level eventName (Lambda's DynamoDB filtering,
+   * https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html).
+   */
+  filterPatterns: [
+    { eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { pk: { S: [{ prefix: 'VOTE#' }] } } } },
+  ],
 } as const;

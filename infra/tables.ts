@@ -27,8 +27,13 @@ export interface TableDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly indexes: readonly IndexDefinition[];
-  /** NEW_IMAGE when the table feeds a stream consumer; undefined for no stream. */
-  readonly stream?: 'NEW_IMAGE';
+  /**
+   * The stream's view type when the table feeds a stream consumer; undefined for no stream.
+   * NEW_AND_OLD_IMAGES writes "both the new and the old item images of the item" to the stream
+   * (StreamSpecification, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_StreamSpecification.html):
+   * the tally subtracts a changed vote's old ballot and adds its new one from one MODIFY record.
+   */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
   /** An attribute holding an epoch-seconds expiry, when items expire. */
   readonly timeToLiveAttribute?: string;
   /** The environment variable through which resolvers and functions learn the table's name. */
@@ -55,7 +60,9 @@ export const POLLS_TABLE = {
 
 /**
  * Votes: one item per voter per poll, keyed by poll and voter so that writes spread over partitions. Its
- * stream (vote inserts) feeds the tally; its index spreads a poll's votes over export buckets.
+ * stream (vote inserts, and vote changes with the old and the new ballot) feeds the tally; its index spreads
+ * a poll's votes over export buckets. Changing the stream's view type replaces the stream: deploy it
+ * between polls (docs/deploy.md).
  */
 export const VOTES_TABLE = {
   id: 'Votes',
@@ -67,7 +74,7 @@ export const VOTES_TABLE = {
       sortKey: { name: 'voteId', type: 'S' },
     },
   ],
-  stream: 'NEW_IMAGE',
+  stream: 'NEW_AND_OLD_IMAGES',
   envVar: 'VOTES_TABLE',
 } as const satisfies TableDefinition;
 

@@ -231,7 +231,7 @@ function roundsOf(poll: CountedPoll, runoff: Runoff | null | undefined): RunoffR
     round: index + 1,
     options: poll.options.flatMap((option, place) => {
       const votes = round.votes[place];
-      return votes === undefined ? [] : [{ optionId: option.id, label: option.label, votes }];
+      return votes == null ? [] : [{ optionId: option.id, label: option.label, votes }];
     }),
     exhausted: round.exhausted,
     eliminated: round.eliminated === null ? null : (poll.options[round.eliminated]?.id ?? null),

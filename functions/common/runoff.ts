@@ -15,8 +15,8 @@ export const MAX_RANKED_OPTIONS = 10;
 
 /** One round of the count, by option number. */
 export interface RoundCount {
-  /** Votes of each option still in, by option number; undefined for options out. */
-  readonly votes: readonly (number | undefined)[];
+  /** Votes of each option still in, by option number; null for options out (JSON keeps null, as Redis does). */
+  readonly votes: readonly (number | null)[];
   /** Ballots that rank none of the options still in. */
   readonly exhausted: number;
   /** The option number eliminated after this round; null in the last round. */
@@ -120,7 +120,7 @@ export function instantRunoff(n: number, counters: ArrayLike<number>, ballots: n
   const rounds: RoundCount[] = [];
   let still = (1 << n) - 1;
   for (;;) {
-    const votes: (number | undefined)[] = Array.from({ length: n }, () => undefined);
+    const votes: (number | null)[] = Array.from({ length: n }, () => null);
     let counting = 0;
     for (let option = 0; option < n; option++) {
       if (!(still & (1 << option))) continue;
@@ -128,7 +128,7 @@ export function instantRunoff(n: number, counters: ArrayLike<number>, ballots: n
       votes[option] = count;
       counting += count;
     }
-    const inCount = votes.flatMap((count, option) => (count === undefined ? [] : [option]));
+    const inCount = votes.flatMap((count, option) => (count === null ? [] : [option]));
     const most = Math.max(...inCount.map((option) => votes[option] as number));
     const leader = inCount.find((option) => votes[option] === most) as number;
     const round = { votes, exhausted: ballots - counting };
@@ -141,12 +141,12 @@ export function instantRunoff(n: number, counters: ArrayLike<number>, ballots: n
       return { optionCount: n, rounds, winner: leader };
     }
     const fewest = Math.min(...inCount.map((option) => votes[option] as number));
-    const out = eliminate(
+    const loser = eliminate(
       inCount.filter((option) => votes[option] === fewest),
       rounds,
     );
-    rounds.push({ ...round, eliminated: out });
-    still &= ~(1 << out);
+    rounds.push({ ...round, eliminated: loser });
+    still &= ~(1 << loser);
   }
 }
 

@@ -20,7 +20,7 @@ export type TableNames = Record<'POLLS_TABLE' | 'VOTES_TABLE', string>;
 
 /**
  * Builds the CreateTable input for one definition: on-demand billing, every GSI projecting ALL attributes,
- * a NEW_IMAGE stream when the definition has one.
+ * a stream of the definition's view type when it has one.
  *
  * @param definition - the table as `infra/tables.ts` describes it.
  * @param tableName - the physical name to create it under.

@@ -95,7 +95,10 @@ describe('createTables', () => {
 
       const { Table: votes } = await client.send(new DescribeTableCommand({ TableName: names.VOTES_TABLE }));
       expect(votes?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
-      expect(votes?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+      expect(votes?.StreamSpecification).toEqual({
+        StreamEnabled: true,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      });
     } finally {
       client.destroy();
     }

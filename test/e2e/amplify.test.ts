@@ -94,8 +94,6 @@ describe('an unmodified aws-amplify v6 client against the local endpoint', () =>
       rounds: null,
       winner: null,
       updatedAt: '2026-11-25T00:00:00.000Z',
-      rounds: null,
-      winner: null,
       options: [
         { optionId: 'opt1', label: 'Tea', votes: 0 },
         { optionId: 'opt2', label: 'Coffee', votes: 0 },

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { TallyEvent, TallyResponse } from '../../functions/tally/handler.ts';
+import { TALLY_EVENT_SOURCE } from '../../infra/event-sources.ts';
 import {
   type DynamoDBStreamEvent,
   type DynamoDBStreamHandler,
@@ -89,7 +90,7 @@ describe('startEventSourceMapping', () => {
           NewImage: { pk: { S: 'VOTE#0' }, choice: { S: 'a' } },
           SequenceNumber: expect.stringMatching(/^\d+$/),
           SizeBytes: expect.any(Number),
-          StreamViewType: 'NEW_IMAGE',
+          StreamViewType: 'NEW_AND_OLD_IMAGES',
         },
         eventSourceARN: await streamArnOf(dynamo, table),
       });
@@ -334,6 +335,38 @@ describe('startEventSourceMapping', () => {
       const records = recorder.calls.flat();
       expect(records.map(pkOf)).toEqual(['VOTE#1', 'VOTE#2', 'VOTE#3']);
       expect(records.every((record) => record.eventName === 'INSERT')).toBe(true);
+    });
+
+    it("passes the tally's filter vote inserts and changes, the change with its old and new images", async () => {
+      // A changed ballot is a PutItem over the stored vote: a MODIFY record ("one or more of an existing item's
+      // attributes were modified", https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Record.html)
+      // carrying "both the new and the old item images" under NEW_AND_OLD_IMAGES
+      // (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_StreamSpecification.html). Lambda
+      // matches eventName, a metadata property, and dynamodb.Keys as this mapping does
+      // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html).
+      const table = await freshVotesTable(dynamo);
+      await putItems(dynamo, table, ['VOTE#1', 'POLL#1', 'VOTE#2']);
+      await updateItem(dynamo, table, 'VOTE#1');
+      await updateItem(dynamo, table, 'POLL#1');
+      await deleteItem(dynamo, table, 'VOTE#2');
+      const recorder = recordingHandler();
+
+      const mapping = start(table, {
+        handler: recorder.handler,
+        filterPatterns: TALLY_EVENT_SOURCE.filterPatterns,
+      });
+      await mapping.idle();
+
+      const records = recorder.calls.flat();
+      expect(records.map((record) => [record.eventName, pkOf(record)])).toEqual([
+        ['INSERT', 'VOTE#1'],
+        ['INSERT', 'VOTE#2'],
+        ['MODIFY', 'VOTE#1'],
+      ]);
+      expect(records[2]?.dynamodb).toMatchObject({
+        OldImage: { pk: { S: 'VOTE#1' }, choice: { S: 'a' } },
+        NewImage: { pk: { S: 'VOTE#1' }, choice: { S: 'b' } },
+      });
     });
 
     it('accepts patterns as the JSON strings of FilterCriteria', async () => {

@@ -28,7 +28,7 @@ export function streamsClient(): DynamoDBStreamsClient {
   });
 }
 
-/** Creates fresh tables and returns the name of the Votes table (the one with a NEW_IMAGE stream). */
+/** Creates fresh tables and returns the name of the Votes table (the one with a NEW_AND_OLD_IMAGES stream). */
 export async function freshVotesTable(client: DynamoDBClient): Promise<string> {
   const names = await freshTables('streams', client);
   return names.VOTES_TABLE;
