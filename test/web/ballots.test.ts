@@ -250,6 +250,13 @@ describe('ballots beyond one choice in Chromium', () => {
       '3',
     ]);
     await screenshot(watcher, 'ballots-results-ranked-desktop');
+    // Bars and new rounds move by CSS transitions, and stand still for a reader who asks for reduced motion.
+    const durations = () =>
+      watcher.evaluate(`[getComputedStyle(document.querySelector('.runoff .round-bars .bar-fill')).transitionDuration,
+        getComputedStyle(document.querySelector('.runoff .round')).transitionDuration]`);
+    expect(await durations()).toEqual(['0.4s', '0.5s, 0.5s']);
+    await watcher.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await durations()).toEqual(['0s', '0s']);
     await screenshot(presenter, 'ballots-present-ranked-projector');
 
     // --- The second phone changes its vote to Lisbon only; the first answer is lost on the way back. -----
