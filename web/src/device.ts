@@ -3,6 +3,8 @@
  * so castVote's "one vote per voter" holds per device. The ballot of the last receipt a device got is kept per
  * poll, so the vote page can show it (and offer to change it where the poll allows).
  */
+import { parseRemembered, type RememberedBallot } from './kept-receipt.ts';
+
 const TOKEN_KEY = 'live-polls.voterToken';
 
 function randomId(): string {
@@ -31,15 +33,6 @@ export function idempotencyKey(): string {
   return randomId();
 }
 
-/** What a device keeps of its receipt for one poll: the ballot recorded, so the vote page can show it. */
-export interface RememberedBallot {
-  /** The options recorded, in the receipt's order (preference order for a ranked poll). */
-  readonly optionIds: readonly string[];
-  /** The receipt's voteId (absent for a vote remembered by an older version of the app). */
-  readonly voteId?: string;
-  readonly castAt?: string;
-}
-
 const voteKey = (pollId: string) => `live-polls.vote.${pollId}`;
 
 /** Keeps the receipt's ballot for `pollId` (a changed vote replaces the one kept before). */
@@ -56,24 +49,6 @@ export function rememberVote(
     localStorage.setItem(voteKey(pollId), JSON.stringify(kept));
   } catch {
     // storage unavailable: nothing to remember
-  }
-}
-
-/** Reads a kept value: a receipt's ballot as JSON, or (kept before ballots had several options) an option id. */
-export function parseRemembered(value: string | null): RememberedBallot | null {
-  if (!value) return null;
-  if (!value.startsWith('{')) return { optionIds: [value] };
-  try {
-    const parsed = JSON.parse(value) as Partial<RememberedBallot> | null;
-    const optionIds = parsed?.optionIds;
-    if (!Array.isArray(optionIds) || !optionIds.every((id) => typeof id === 'string')) return null;
-    return {
-      optionIds,
-      ...(typeof parsed?.voteId === 'string' ? { voteId: parsed.voteId } : {}),
-      ...(typeof parsed?.castAt === 'string' ? { castAt: parsed.castAt } : {}),
-    };
-  } catch {
-    return null;
   }
 }
 

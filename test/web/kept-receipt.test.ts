@@ -1,6 +1,6 @@
 /** What a device keeps of its receipt, read back across app versions, and ranks in words. */
 import { describe, expect, it } from 'vitest';
-import { parseRemembered } from '../../web/src/device.ts';
+import { parseRemembered } from '../../web/src/kept-receipt.ts';
 import { ordinal } from '../../web/src/labels.ts';
 
 describe('the kept receipt', () => {
