@@ -266,7 +266,9 @@ describe('ballots beyond one choice in Chromium', () => {
     );
     expect(await rankingOf(second)).toEqual([nairobi, lisbon]);
     await second.getByRole('button', { name: 'Remove “Nairobi” from your ranking' }).click();
-    // Every answer to castVote is lost until the voter tries again (Amplify retries a failed request itself).
+    // Every answer to castVote is lost until the voter tries again. Amplify retries a failed request itself
+    // (@aws-amplify/core clients/middleware/retry: up to 3 attempts by default), with the same body, so one
+    // press may send the change more than once: every attempt must carry the same idempotency key.
     const keys: string[] = [];
     let losing = true;
     await second.route('**/graphql', async (route) => {
