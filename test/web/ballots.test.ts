@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollResults } from '../../generated/graphql.ts';
 import { focusedName, seriousViolations, tabTo } from '../support/a11y.ts';
 import { createPollAsAdmin } from '../support/admin-api.ts';
-import { castBallotByApi, fullResultsAsAdmin } from '../support/ballots.ts';
+import { castBallotByApi, fullResultsAsAdmin } from '../support/voter-api.ts';
 import {
   ANSWER,
   launchBrowser,
