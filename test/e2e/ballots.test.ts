@@ -23,9 +23,9 @@ import { POLLS_TABLE, VOTES_TABLE } from '../../infra/tables.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local.ts';
 import { freePort } from '../../local/redis-server.ts';
 import { b64url, type Received, TestClient } from '../realtime/harness.ts';
+import { randomBallot, recount, seeded, summary } from '../support/ballots.ts';
 import { type EndpointProcess, postGraphQL, startEndpointProcess } from '../support/endpoint.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
-import { referenceRunoff, runoffOf } from '../support/runoff.ts';
 
 const RESULTS_FIELDS = `pollId status kind totalVotes updatedAt options { optionId label votes }
   demographics { field value optionId votes }
@@ -139,65 +139,6 @@ async function pollResults(pollId: string): Promise<PollResults> {
     apiKey(),
   );
   return body.data?.pollResults as PollResults;
-}
-
-/** A deterministic random source, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
-/** A random ballot for a poll: up to `most` distinct options (in the poll's order for MULTIPLE). */
-function randomBallot(random: () => number, options: readonly string[], kind: PollKind, most: number) {
-  if (kind === 'SINGLE') return [options[Math.floor(random() * options.length)] as string];
-  const shuffled = [...options].sort(() => random() - 0.5);
-  const chosen = shuffled.slice(0, 1 + Math.floor(random() * most));
-  return kind === 'MULTIPLE' ? options.filter((option) => chosen.includes(option)) : chosen;
-}
-
-/** What an independent recount of the voters' ballots gives, in the shape of PollResults. */
-function recount(
-  poll: { options: string[]; kind: PollKind },
-  ballots: { optionIds: string[]; region: string }[],
-) {
-  const counted = (ballot: { optionIds: string[] }) =>
-    poll.kind === 'MULTIPLE' ? ballot.optionIds : ballot.optionIds.slice(0, 1);
-  const options = Object.fromEntries(
-    poll.options.map((id) => [id, ballots.filter((ballot) => counted(ballot).includes(id)).length]),
-  );
-  const demographics = new Map<string, number>();
-  for (const ballot of ballots) {
-    for (const id of counted(ballot)) {
-      const key = `${ballot.region}#${id}`;
-      demographics.set(key, (demographics.get(key) ?? 0) + 1);
-    }
-  }
-  const runoff =
-    poll.kind === 'RANKED'
-      ? referenceRunoff(
-          poll.options,
-          ballots.map((ballot) => ballot.optionIds),
-        )
-      : null;
-  return { total: ballots.length, options, demographics, runoff };
-}
-
-/** The parts of results the recount speaks to. */
-function summary(results: PollResults | undefined) {
-  if (!results) return null;
-  return {
-    total: results.totalVotes,
-    options: Object.fromEntries(results.options.map((option) => [option.optionId, option.votes])),
-    demographics: new Map(
-      results.demographics
-        .filter((count) => count.votes !== 0)
-        .map((count) => [`${count.value}#${count.optionId}`, count.votes]),
-    ),
-    runoff: results.kind === 'RANKED' ? runoffOf(results) : null,
-  };
 }
 
 /** Waits until `check` holds, up to `ms`; returns whether it did. */

@@ -10,7 +10,6 @@
  * 240,000 bytes, the stricter reading).
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUNOFF_ATTRIBUTE } from '../../functions/common/counts.ts';
@@ -159,20 +158,13 @@ describe('the worst-case RANKED poll', () => {
           })),
           demographicFields: ['AGE_GROUP', 'REGION', 'GENDER'],
           regions,
+          kind: 'RANKED',
         },
       },
       callers.admin,
     );
     expect(created.errors).toEqual([]);
     pollId = (created.data as { id: string }).id;
-    await fns.dynamo.send(
-      new UpdateCommand({
-        TableName: api.tables.POLLS_TABLE,
-        Key: pollKey(pollId),
-        UpdateExpression: 'SET kind = :kind',
-        ExpressionAttributeValues: { ':kind': 'RANKED' },
-      }),
-    );
     // Every option first on some ballot for every region (so every age group and gender too), each ballot
     // ranking every option: every counter a RANKED count item can hold, counted by the real tally.
     const records = [];

@@ -6,10 +6,10 @@
  * Lambda may deliver a batch again (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html), and a change
  * may be read from another stream shard than the ballot it replaces.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countShardKey, pollKey, uncountedPartition } from '../../functions/common/keys.ts';
+import { countShardKey, uncountedPartition } from '../../functions/common/keys.ts';
 import { decodeCounters } from '../../functions/common/runoff.ts';
 import type { PollKind, PollResults } from '../../generated/graphql.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
@@ -51,20 +51,13 @@ const newPoll = async (kind: PollKind) => {
         options: OPTIONS.map((_, i) => ({ label: `Option ${i + 1}` })),
         demographicFields: ['REGION'],
         regions: ['EU', 'US'],
+        kind,
       }),
     },
     callers.admin,
   );
+  expect(created.errors).toEqual([]);
   const pollId = (created.data as { id: string }).id;
-  // The kind on the canonical item, which is what the tally reads.
-  await fns.dynamo.send(
-    new UpdateCommand({
-      TableName: api.tables.POLLS_TABLE,
-      Key: pollKey(pollId),
-      UpdateExpression: 'SET kind = :kind',
-      ExpressionAttributeValues: { ':kind': kind },
-    }),
-  );
   return pollId;
 };
 
