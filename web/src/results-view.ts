@@ -8,7 +8,7 @@ import type { PollResults } from '../../generated/graphql.ts';
 import type { Api, ApiError } from './api.ts';
 import { barWidth, countAndShare, renderBreakdown } from './breakdown-chart.ts';
 import { formatInstant, h, setMessage } from './dom.ts';
-import { STATUS_LABELS } from './labels.ts';
+import { KIND_LABELS, STATUS_LABELS } from './labels.ts';
 import { followResults, liveFailureHint } from './live-results.ts';
 import { outcomeText, renderRounds } from './runoff-rounds.ts';
 
@@ -133,7 +133,7 @@ export function mountResultsView(container: HTMLElement, options: ResultsViewOpt
       const poll = follow.poll();
       root.dataset.total = String(results.totalVotes);
       total.textContent = totalText(results);
-      const parts = [STATUS_LABELS[results.status]];
+      const parts = [STATUS_LABELS[results.status], KIND_LABELS[results.kind]];
       if (results.updatedAt) parts.push(`updated ${formatInstant(results.updatedAt)}`);
       meta.textContent = parts.join(' · ');
       // A ranked poll's first preferences are its round 1: the rounds replace the bars.
