@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollResults } from '../../generated/graphql.ts';
 import { focusedName, seriousViolations, tabTo } from '../support/a11y.ts';
 import { createPollAsAdmin } from '../support/admin-api.ts';
-import { castBallotByApi, fullResultsAsAdmin } from '../support/voter-api.ts';
 import {
   ANSWER,
   launchBrowser,
@@ -22,6 +21,7 @@ import {
   VIEWPORTS,
 } from '../support/browser.ts';
 import { type EndpointProcess, startEndpointProcess } from '../support/endpoint.ts';
+import { castBallotByApi, fullResultsAsAdmin } from '../support/voter-api.ts';
 
 const LIVE_TIMEOUT = 20_000;
 
