@@ -10,18 +10,24 @@
  * subscribers receive what publishResults selected
  * (https://docs.aws.amazon.com/appsync/latest/devguide/aws-appsync-real-time-data.html).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient, createRedis } from '../../functions/common/clients.ts';
+import { observability } from '../../functions/common/observability.ts';
 import { ResultsStore } from '../../functions/common/store.ts';
+import { Exporter } from '../../functions/exporter/exporter.ts';
+import { FolderSink } from '../../functions/exporter/folder-sink.ts';
+import { isPartKey, votesPrefix } from '../../functions/exporter/layout.ts';
 import { reconcilePoll } from '../../functions/reconcile/reconcile.ts';
 import type { PollKind, PollResults } from '../../generated/graphql.ts';
 import { POLLS_TABLE, VOTES_TABLE } from '../../infra/tables.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local.ts';
 import { freePort } from '../../local/redis-server.ts';
+import { parseCsv } from '../exporter/support.ts';
 import { b64url, type Received, TestClient } from '../realtime/harness.ts';
 import { randomBallot, recount, seeded, summary } from '../support/ballots.ts';
 import { type EndpointProcess, postGraphQL, startEndpointProcess } from '../support/endpoint.ts';
@@ -141,6 +147,16 @@ async function pollResults(pollId: string): Promise<PollResults> {
   return body.data?.pollResults as PollResults;
 }
 
+/** Every row the export wrote for a poll, as column name to field. */
+function exportedRows(dir: string, pollId: string): Record<string, string>[] {
+  const folder = join(dir, votesPrefix(pollId));
+  const parts = (readdirSync(folder, { recursive: true }) as string[]).filter(isPartKey);
+  return parts.flatMap((part) => {
+    const [header, ...rows] = parseCsv(gunzipSync(readFileSync(join(folder, part))).toString('utf8'));
+    return rows.map((fields) => Object.fromEntries((header ?? []).map((name, i) => [name, fields[i] ?? ''])));
+  });
+}
+
 /** Waits until `check` holds, up to `ms`; returns whether it did. */
 async function eventually(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
   for (let waited = 0; waited < ms; waited += 250) {
@@ -209,18 +225,51 @@ describe('ballots of every kind, changed and retried, through the local endpoint
       if (last)
         held.set(voter.voterToken, { optionIds: last.optionIds, region: voter.region, voteId: last.voteId });
     };
-    const queue = [...voters].sort(() => random() - 0.5);
-    await Promise.all(
-      Array.from({ length: 12 }, async () => {
-        for (let voter = queue.shift(); voter; voter = queue.shift()) await castAll(voter);
-      }),
-    );
-    expect(problems).toEqual([]);
-
     const documents = createDocumentClient({
       region: 'us-east-1',
       endpoint: `http://127.0.0.1:${dynamoPort}`,
     });
+    // The scheduled export runs while voters vote and change (every 40 voters done), so changed ballots are
+    // exported again as new rows, then once more at the end.
+    const exportDir = mkdtempSync(join(tmpdir(), 'ballots-export-'));
+    const exporter = (lagMs: number) =>
+      new Exporter({
+        dynamo: documents,
+        pollsTable: POLLS_TABLE.id,
+        votesTable: VOTES_TABLE.id,
+        sink: new FolderSink(exportDir),
+        store: new ResultsStore(documents, POLLS_TABLE.id, null),
+        ...observability('ballots-export'),
+        now: () => Date.now(),
+        lagMs,
+        lookbackMs: 86_400_000,
+        leaseMs: 0,
+      });
+    // Mid-run exports leave votes younger than 2 s for a later run, as the deployed lag does for 2 minutes.
+    const midRun = exporter(2_000);
+    let exports = Promise.resolve();
+    const exportErrors: string[] = [];
+    let done = 0;
+    const queue = [...voters].sort(() => random() - 0.5);
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        for (let voter = queue.shift(); voter; voter = queue.shift()) {
+          await castAll(voter);
+          done += 1;
+          if (done % 40 === 0) {
+            exports = exports.then(async () => {
+              const summary = await midRun.run();
+              exportErrors.push(...summary.failures.map((failure) => failure.error));
+            });
+          }
+        }
+      }),
+    );
+    await exports;
+    const final = await exporter(0).run();
+    expect(problems).toEqual([]);
+    expect([...exportErrors, ...final.failures.map((failure) => failure.error)]).toEqual([]);
+
     const cache = createRedis(redis.url);
     const store = new ResultsStore(documents, POLLS_TABLE.id, cache);
     try {
@@ -268,6 +317,26 @@ describe('ballots of every kind, changed and retried, through the local endpoint
         expect(reconciled?.recount.options).toEqual(reconciled?.shards.options);
         expect(reconciled?.recount.runoff ?? null).toEqual(reconciled?.shards.runoff ?? null);
         expect(reconciled?.uncounted).toEqual([]);
+
+        // The exported rows, recounted as an auditor would: drop every row some row says it replaced.
+        const rows = exportedRows(exportDir, poll.id);
+        const replaced = new Set(
+          rows.flatMap((row) => (row.replaced_vote_ids ?? '').split(' ').filter(Boolean)),
+        );
+        const current = rows.filter((row) => !replaced.has(row.vote_id as string));
+        expect(rows.length).toBeGreaterThan(current.length);
+        expect(new Set(current.map((row) => row.vote_id))).toEqual(
+          new Set(ballots.map((ballot) => ballot.voteId)),
+        );
+        expect(current.every((row) => row.kind === poll.kind)).toBe(true);
+        const audited = recount(
+          poll,
+          current.map((row) => ({
+            optionIds: (row.option_ids as string).split(' '),
+            region: row.region as string,
+          })),
+        );
+        expect(audited).toEqual(expected);
       }
     } finally {
       cache?.disconnect();
