@@ -25,6 +25,7 @@ import {
   counterCount,
   decodeCounters,
   instantRunoff,
+  MAX_RANKED_OPTIONS,
   optionCountFor,
   type Runoff,
 } from './runoff.ts';
@@ -109,7 +110,9 @@ export function ballotProblem(poll: CountedPoll, ballot: CountedBallot): string 
   const unknown = ballot.optionIds.find((id) => !known.has(id));
   if (unknown !== undefined) return `the ballot names "${unknown.slice(0, 40)}", not an option of the poll`;
   if (new Set(ballot.optionIds).size !== ballot.optionIds.length) return 'the ballot repeats an option';
-  if (kind === 'RANKED' && poll.options.length > 10) return 'a RANKED poll has at most 10 options';
+  if (kind === 'RANKED' && !keepsRunoff(poll)) {
+    return `a RANKED poll has at most ${MAX_RANKED_OPTIONS} options; this one has ${poll.options.length}`;
+  }
   return null;
 }
 
@@ -118,9 +121,17 @@ function countedOptions(kind: PollKind, ballot: CountedBallot): readonly string[
   return kind === 'MULTIPLE' ? ballot.optionIds : ballot.optionIds.slice(0, 1);
 }
 
+/**
+ * Whether the poll's count items keep runoff counters: RANKED polls within the bound (a poll past it, which
+ * only a hand-written poll item can be, has its ballots recorded as uncounted instead).
+ */
+export function keepsRunoff(poll: CountedPoll): boolean {
+  return pollKind(poll) === 'RANKED' && poll.options.length <= MAX_RANKED_OPTIONS;
+}
+
 /** Empty deltas for a poll. */
 export function noDeltas(poll: CountedPoll): Deltas {
-  const runoff = pollKind(poll) === 'RANKED' ? new Float64Array(counterCount(poll.options.length)) : null;
+  const runoff = keepsRunoff(poll) ? new Float64Array(counterCount(poll.options.length)) : null;
   return { counters: new Map(), runoff };
 }
 
@@ -260,7 +271,7 @@ export function toPollResults(
         a.value.localeCompare(b.value) ||
         a.optionId.localeCompare(b.optionId),
     );
-  const rounds = kind === 'RANKED' ? roundsOf(poll, totals.runoff) : null;
+  const rounds = keepsRunoff(poll) ? roundsOf(poll, totals.runoff) : null;
   const winner =
     kind === 'RANKED' && totals.runoff?.winner != null
       ? (poll.options[totals.runoff.winner]?.id ?? null)

@@ -6,7 +6,10 @@
  * characters become U+FFFD, and a field a spreadsheet would read as a formula gets a leading apostrophe.
  */
 
-/** The columns of every part, in order. */
+/**
+ * The columns of every part, in order. Columns added later go at the end, so a reader of the older columns
+ * keeps working (docs/exports.md).
+ */
 export const CSV_COLUMNS = [
   'vote_id',
   'poll_id',
@@ -16,6 +19,10 @@ export const CSV_COLUMNS = [
   'age_group',
   'region',
   'gender',
+  'kind',
+  'option_ids',
+  'replaced_vote_ids',
+  'history',
 ] as const;
 
 /** A vote as exported: only what may leave the table. Demographics are empty when not collected. */
@@ -28,6 +35,14 @@ export interface ExportRow {
   readonly ageGroup: string;
   readonly region: string;
   readonly gender: string;
+  /** The poll's kind: SINGLE, MULTIPLE or RANKED. */
+  readonly kind: string;
+  /** The ballot's option ids, space-separated: the poll's option order (MULTIPLE) or preference (RANKED). */
+  readonly optionIds: string;
+  /** The voteIds of the ballots this one replaced, oldest first, space-separated; empty if none. */
+  readonly replacedVoteIds: string;
+  /** The replaced ballots as JSON (`[{voteId, optionIds, castAt}]`, oldest first); empty if none. */
+  readonly history: string;
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -88,5 +103,9 @@ export function csvRow(row: ExportRow): string {
     row.ageGroup,
     row.region,
     row.gender,
+    row.kind,
+    row.optionIds,
+    row.replacedVoteIds,
+    row.history,
   ]);
 }

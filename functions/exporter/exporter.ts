@@ -253,7 +253,7 @@ export class Exporter {
             current = new PartWriter(sink, partKey(poll.id, plan.date, plan.seq, parts.length));
             parts.push(current.key);
           }
-          await current.write(csvRow(toRow(vote, poll.id, labels)));
+          await current.write(csvRow(toRow(vote, poll, labels)));
           rows += 1;
         }
       }

@@ -5,6 +5,8 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { EXPORT_BUCKETS } from '../../resolvers/lib/constants.ts';
+import { type PollItem, pollKind } from '../../resolvers/lib/poll.ts';
+import type { ReplacedBallot } from '../../resolvers/lib/vote.ts';
 import type { ExportRow } from './csv.ts';
 
 /** The byExportBucket index of the votes table. */
@@ -14,8 +16,12 @@ const BY_EXPORT_BUCKET = 'byExportBucket';
 export interface ExportedVote {
   readonly voteId: string;
   readonly optionId: string;
+  /** MULTIPLE and RANKED ballots; a SINGLE ballot is optionId alone. */
+  readonly optionIds?: readonly string[];
   readonly castAt: string;
   readonly demographics?: Readonly<Record<string, string>>;
+  /** The ballots this one replaced, oldest first (polls that allow vote changes). */
+  readonly history?: readonly ReplacedBallot[];
 }
 
 /** The bucket names of a poll's votes, `00` to `63`, as putVote writes them. */
@@ -39,7 +45,10 @@ export async function* bucketVotes(
         TableName: votesTable,
         IndexName: BY_EXPORT_BUCKET,
         KeyConditionExpression: 'exportBucket = :bucket AND voteId BETWEEN :from AND :to',
-        ProjectionExpression: 'voteId, optionId, castAt, demographics',
+        ProjectionExpression: 'voteId, optionId, optionIds, castAt, demographics, #history',
+        // A placeholder, so the name never collides with DynamoDB's reserved words
+        // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html).
+        ExpressionAttributeNames: { '#history': 'history' },
         ExpressionAttributeValues: { ':bucket': `${pollId}#${bucket}`, ':from': range.from, ':to': range.to },
         ExclusiveStartKey: start,
         Limit: pageSize,
@@ -50,17 +59,32 @@ export async function* bucketVotes(
   } while (start);
 }
 
-/** The row of a vote, with its option's label; demographics not answered are empty. */
-export function toRow(vote: ExportedVote, pollId: string, labels: ReadonlyMap<string, string>): ExportRow {
+/**
+ * The row of a vote, with its first option's label; demographics not answered are empty. The ballot is
+ * `optionIds ?? [optionId]`, the reader rule for every vote item.
+ */
+export function toRow(
+  vote: ExportedVote,
+  poll: Pick<PollItem, 'id' | 'kind'>,
+  labels: ReadonlyMap<string, string>,
+): ExportRow {
   const demographics = vote.demographics ?? {};
+  const history = vote.history ?? [];
   return {
     voteId: vote.voteId,
-    pollId,
+    pollId: poll.id,
     optionId: vote.optionId,
     optionLabel: labels.get(vote.optionId) ?? '',
     castAt: vote.castAt,
     ageGroup: demographics.AGE_GROUP ?? '',
     region: demographics.REGION ?? '',
     gender: demographics.GENDER ?? '',
+    kind: pollKind(poll),
+    optionIds: (vote.optionIds ?? [vote.optionId]).join(' '),
+    replacedVoteIds: history.map((ballot) => ballot.voteId).join(' '),
+    history:
+      history.length === 0
+        ? ''
+        : JSON.stringify(history.map(({ voteId, optionIds, castAt }) => ({ voteId, optionIds, castAt }))),
   };
 }

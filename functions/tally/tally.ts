@@ -36,6 +36,7 @@ import {
   type CountedPoll,
   type CountedVote,
   deltasOf,
+  keepsRunoff,
   RUNOFF_ATTRIBUTE,
   runoffCounters,
   type Totals,
@@ -356,7 +357,7 @@ export class Tally {
    * counted into it and, for a RANKED poll, its subset counters.
    */
   private async readState(poll: CountedPoll, shardId: string): Promise<CountState> {
-    const ranked = deltasOf(poll, []).runoff !== null;
+    const ranked = keepsRunoff(poll);
     const { Item } = await this.deps.dynamo.send(
       new GetCommand({
         TableName: this.deps.pollsTable,

@@ -7,9 +7,11 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   type KeySchemaElement,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -59,7 +61,9 @@ export function createTableInput(definition: TableDefinition, tableName: string)
 
 /**
  * Creates every table (skipping ones that already exist, as in a persisted local database), enables TTL
- * where defined, and waits until each is ACTIVE.
+ * where defined, and waits until each is ACTIVE. A table that exists with another stream view type (a
+ * database persisted before the votes stream carried old images) gets a new stream of the defined type, as a
+ * deploy does (docs/deploy.md, "Upgrading a deployed stack").
  *
  * @param client - a client for the DynamoDB endpoint.
  * @param definitions - the tables to create; all of `infra/tables.ts` by default.
@@ -87,6 +91,9 @@ export async function createTables(
         { client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
         { TableName: tableName },
       );
+      if (!created && definition.stream) {
+        await ensureStreamViewType(client, tableName, definition.stream);
+      }
       if (created && definition.timeToLiveAttribute) {
         await client.send(
           new UpdateTimeToLiveCommand({
@@ -98,6 +105,34 @@ export async function createTables(
     }),
   );
   return used;
+}
+
+/**
+ * Gives an existing table a stream of `viewType` when its stream has another (or none). DynamoDB takes no
+ * second stream on a table ("You receive a ValidationException if you try to enable a stream on a table that
+ * already has a stream", UpdateTable,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html): the old stream is
+ * disabled first, then the new one enabled.
+ */
+async function ensureStreamViewType(
+  client: DynamoDBClient,
+  tableName: string,
+  viewType: NonNullable<TableDefinition['stream']>,
+): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const current = Table?.StreamSpecification;
+  if (current?.StreamEnabled && current.StreamViewType === viewType) return;
+  if (current?.StreamEnabled) {
+    await client.send(
+      new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }),
+    );
+  }
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
+    }),
+  );
 }
 
 /**

@@ -1,12 +1,15 @@
 /**
  * castVote step 2: reads this voter's stored vote, when the next step needs it: on a poll that allows vote
  * changes (putVote replaces the stored ballot, conditional on its voteId) and on a closed poll (putVote
- * answers a retry from it). On any other poll the step is skipped without a read (runtime.earlyReturn), so
- * the vote path of such a poll stays one read of a poll copy and one conditional PutItem.
+ * answers a retry from it). On any other poll the step is skipped without a read: runtime.earlyReturn in a
+ * function's request handler skips its data source and response handler and goes on to the next function
+ * (https://docs.aws.amazon.com/appsync/latest/devguide/runtime-utils-js.html), so the vote path of such a
+ * poll stays one read of a poll copy and one conditional PutItem.
  *
  * The read is strongly consistent: the ballot to replace, or the vote stored just before the close, must be
- * the one stored now, not a copy from before a recent write (DynamoDB's read consistency page). Stashes the
- * stored vote, or null, as `ctx.stash.stored`.
+ * the one stored now, not a copy from before a recent write
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html).
+ * Stashes the stored vote, or null, as `ctx.stash.stored`.
  */
 import { type Context, runtime, util } from '@aws-appsync/utils';
 import { failWith } from '../lib/errors.ts';

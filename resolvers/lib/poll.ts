@@ -41,7 +41,7 @@ export function pollStatus(poll: PollItem, now: string): PollStatus {
 }
 
 /** A stored poll's kind: SINGLE for polls stored before there were kinds. */
-export function pollKind(poll: PollItem): PollKind {
+export function pollKind(poll: Pick<PollItem, 'kind'>): PollKind {
   return poll.kind ?? 'SINGLE';
 }
 

@@ -3,15 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TableDefinition } from '../../infra/tables.ts';
+import { type TableDefinition, VOTES_TABLE } from '../../infra/tables.ts';
 import { startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local.ts';
-import { createTables, tableNamesFor } from '../../local/dynamodb/tables.ts';
+import { createTableInput, createTables, tableNamesFor } from '../../local/dynamodb/tables.ts';
 import { dynamoClient, freshTables } from '../support/dynamo.ts';
 
 function clientFor(endpoint: string): DynamoDBClient {
@@ -96,6 +97,30 @@ describe('createTables', () => {
       const { Table: votes } = await client.send(new DescribeTableCommand({ TableName: names.VOTES_TABLE }));
       expect(votes?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
       expect(votes?.StreamSpecification).toEqual({
+        StreamEnabled: true,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      });
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('gives a votes table persisted with the older NEW_IMAGE stream a NEW_AND_OLD_IMAGES one', async () => {
+    const client = dynamoClient();
+    try {
+      const names = tableNamesFor('old-stream');
+      const older = createTableInput(VOTES_TABLE, names.VOTES_TABLE);
+      await client.send(
+        new CreateTableCommand({
+          ...older,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+        }),
+      );
+
+      await createTables(client, [VOTES_TABLE], names);
+
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: names.VOTES_TABLE }));
+      expect(Table?.StreamSpecification).toEqual({
         StreamEnabled: true,
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       });

@@ -312,3 +312,94 @@ describe('the exporter', () => {
     });
   });
 });
+
+describe('the exporter on ballots beyond one choice', () => {
+  const ballot = async (input: Record<string, unknown>) => {
+    const { data, errors } = await api.call('Mutation.castVote', { input });
+    expect(errors).toEqual([]);
+    return data as { voteId: string; castAt: string };
+  };
+
+  it('writes the kind and the whole ballot: MULTIPLE in option order, RANKED in order of preference', async () => {
+    const multiple = await newPoll({ kind: 'MULTIPLE' });
+    const ranked = await newPoll({ kind: 'RANKED' });
+    const single = await newPoll();
+    await ballot({ pollId: multiple, optionIds: ['opt3', 'opt1'], voterToken: 'export-kinds-1' });
+    await ballot({ pollId: ranked, optionIds: ['opt3', 'opt1', 'opt2'], voterToken: 'export-kinds-1' });
+    await ballot({ pollId: single, optionId: 'opt2', voterToken: 'export-kinds-1' });
+
+    await exporter().run();
+
+    const columns = ({
+      kind,
+      option_id,
+      option_label,
+      option_ids,
+      replaced_vote_ids,
+      history,
+    }: Record<string, string>) => ({ kind, option_id, option_label, option_ids, replaced_vote_ids, history });
+    expect((await exportedRows(multiple)).map(columns)).toEqual([
+      {
+        kind: 'MULTIPLE',
+        option_id: 'opt1',
+        option_label: 'Red',
+        option_ids: 'opt1 opt3',
+        replaced_vote_ids: '',
+        history: '',
+      },
+    ]);
+    expect((await exportedRows(ranked)).map(columns)).toEqual([
+      {
+        kind: 'RANKED',
+        option_id: 'opt3',
+        option_label: 'Blue',
+        option_ids: 'opt3 opt1 opt2',
+        replaced_vote_ids: '',
+        history: '',
+      },
+    ]);
+    expect((await exportedRows(single)).map(columns)).toEqual([
+      {
+        kind: 'SINGLE',
+        option_id: 'opt2',
+        option_label: 'Green',
+        option_ids: 'opt2',
+        replaced_vote_ids: '',
+        history: '',
+      },
+    ]);
+  });
+
+  it('exports a changed ballot again as a new row naming the rows it replaced, so a recount keeps the last', async () => {
+    const pollId = await newPoll({ kind: 'RANKED', allowVoteChange: true });
+    const first = await ballot({ pollId, optionIds: ['opt1', 'opt2'], voterToken: 'export-change-1' });
+    const other = await ballot({ pollId, optionIds: ['opt2'], voterToken: 'export-change-2' });
+    await exporter().run();
+    const second = await ballot({ pollId, optionIds: ['opt3'], voterToken: 'export-change-1' });
+    const third = await ballot({ pollId, optionIds: ['opt2', 'opt3'], voterToken: 'export-change-1' });
+
+    const run = await exporter().run();
+
+    expect(run.polls.find((poll) => poll.pollId === pollId)?.rows).toBe(1);
+    const rows = await exportedRows(pollId);
+    expect(rows.map((row) => row.vote_id)).toEqual(
+      expect.arrayContaining([first.voteId, other.voteId, third.voteId]),
+    );
+    expect(rows).toHaveLength(3);
+    const changed = rows.find((row) => row.vote_id === third.voteId);
+    expect(changed).toMatchObject({
+      option_ids: 'opt2 opt3',
+      replaced_vote_ids: `${first.voteId} ${second.voteId}`,
+    });
+    expect(JSON.parse(changed?.history as string)).toEqual([
+      { voteId: first.voteId, optionIds: ['opt1', 'opt2'], castAt: first.castAt },
+      { voteId: second.voteId, optionIds: ['opt3'], castAt: second.castAt },
+    ]);
+    // The recount of docs/exports.md: a row counts unless a row replaced it.
+    const replaced = new Set(
+      rows.flatMap((row) => (row.replaced_vote_ids as string).split(' ').filter(Boolean)),
+    );
+    const counted = rows.filter((row) => !replaced.has(row.vote_id as string));
+    expect(counted.map((row) => row.option_ids).sort()).toEqual(['opt2', 'opt2 opt3']);
+  });
+});

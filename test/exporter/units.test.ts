@@ -41,10 +41,41 @@ describe('CSV fields', () => {
       ageGroup: '',
       region: 'EU',
       gender: '',
+      kind: 'RANKED',
+      optionIds: 'opt1 opt3',
+      replacedVoteIds: '01J0000000AAAAAAAAAAAAAAA9',
+      history:
+        '[{"voteId":"01J0000000AAAAAAAAAAAAAAA9","optionIds":["opt2"],"castAt":"2024-12-31T23:59:00.000Z"}]',
     };
     expect(parseCsv(CSV_HEADER + csvRow(row))).toEqual([
-      ['vote_id', 'poll_id', 'option_id', 'option_label', 'cast_at', 'age_group', 'region', 'gender'],
-      [row.voteId, 'p1', 'opt1', 'A, "B" C', row.castAt, '', 'EU', ''],
+      [
+        'vote_id',
+        'poll_id',
+        'option_id',
+        'option_label',
+        'cast_at',
+        'age_group',
+        'region',
+        'gender',
+        'kind',
+        'option_ids',
+        'replaced_vote_ids',
+        'history',
+      ],
+      [
+        row.voteId,
+        'p1',
+        'opt1',
+        'A, "B" C',
+        row.castAt,
+        '',
+        'EU',
+        '',
+        'RANKED',
+        'opt1 opt3',
+        row.replacedVoteIds,
+        row.history,
+      ],
     ]);
   });
 });

@@ -11,6 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VOTE_CHANGES } from '../../resolvers/lib/constants.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
+import { itemSize } from '../support/item-size.ts';
 import { allItems } from '../support/items.ts';
 import { pollInput } from '../support/polls.ts';
 
@@ -185,6 +186,25 @@ describe('castVote on a poll that allows vote changes', () => {
     expect(stored?.history).toHaveLength(MAX_VOTE_CHANGES);
   });
 
+  it('keeps the largest vote item under 5 KB: 20 changes of 20-option ballots, the longest token and key', async () => {
+    // Item size by "DynamoDB item sizes and formats"
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html): a change
+    // costs at most 5 write units, and its MODIFY stream record (both images) stays under 10 KB.
+    const options = Array.from({ length: 20 }, (_, i) => ({ label: `Choice ${i + 1}` }));
+    const pollId = await newPoll({ options, kind: 'MULTIPLE' });
+    const all = options.map((_, i) => `opt${i + 1}`);
+    const voterToken = 'v'.repeat(128);
+    for (let change = 0; change <= MAX_VOTE_CHANGES; change++) {
+      const optionIds = change % 2 === 0 ? all : all.slice(1);
+      await accepted({ pollId, optionIds, voterToken, idempotencyKey: `${change}`.padStart(128, 'k') });
+    }
+
+    const [stored] = await votesOf(pollId);
+
+    expect(stored?.history).toHaveLength(MAX_VOTE_CHANGES);
+    expect(itemSize(stored as Record<string, unknown>)).toBeLessThan(5 * 1024);
+  });
+
   it('refuses a change after the close with PollClosed, and gives a retry of the last ballot its receipt', async () => {
     const pollId = await newPoll();
     await accepted({ pollId, optionId: 'opt1', voterToken: 'change-0006' });
@@ -271,6 +291,8 @@ describe('castVote on a poll that allows vote changes', () => {
 });
 
 describe('castVote on a poll without vote changes', () => {
+  // getVote returns early on such a poll: "the data source and response handler are skipped"
+  // (runtime.earlyReturn, https://docs.aws.amazon.com/appsync/latest/devguide/runtime-utils-js.html).
   it('refuses another ballot with AlreadyVoted, as before, and never reads the stored vote', async () => {
     const pollId = await newPoll({ allowVoteChange: false, options: FOUR_OPTIONS, kind: 'MULTIPLE' });
     await accepted({ pollId, optionIds: ['opt1', 'opt2'], voterToken: 'fixed-0001' });
