@@ -11,9 +11,11 @@ import { PublishError } from './errors.ts';
 /** The mutation the tally sends: every field of PollResults selected. */
 export const PUBLISH_RESULTS = `mutation PublishResults($input: PublishResultsInput!) {
   publishResults(input: $input) {
-    pollId status totalVotes updatedAt
+    pollId status kind totalVotes updatedAt
     options { optionId label votes }
     demographics { field value optionId votes }
+    rounds { round options { optionId label votes } exhausted eliminated }
+    winner
   }
 }`;
 

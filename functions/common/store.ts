@@ -1,13 +1,15 @@
 /**
  * Where results live. DynamoDB's count shards are the truth; Redis holds a derived copy of each poll's
- * totals, written by compare-and-set on a version (the total, which only grows) and never incremented, so
- * Redis can be wiped at any moment and a stale writer can never overwrite newer totals.
+ * totals, written by compare-and-set on a version (ballots plus changes of ballot counted, which only grows)
+ * and never incremented, so Redis can be wiped at any moment and a stale writer can never overwrite newer
+ * totals. The copy holds what results are made of: counts, and for a RANKED poll its runoff rounds already
+ * computed (not the thousands of subset counters), so a read parses a few kilobytes at most.
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Redis } from 'ioredis';
 import type { PollItem } from '../../resolvers/lib/poll.ts';
 import { firstConnection } from './clients.ts';
-import { sumShards, type Totals } from './counts.ts';
+import { sumShards, type Totals, versionOf } from './counts.ts';
 import {
   COUNT_BUCKETS,
   COUNT_PREFIX,
@@ -25,8 +27,8 @@ export interface StoredTotals {
 }
 
 /**
- * Sets the cached totals only when `version` is newer than the stored one. Totals only grow, so the total
- * vote count orders versions: equal totals are equal counts.
+ * Sets the cached totals only when `version` is newer than the stored one. Every counted ballot or change
+ * adds one to the version, so versions order totals: equal versions are equal counts.
  */
 const SET_IF_NEWER = `
 local current = redis.call('HGET', KEYS[1], 'version')
@@ -124,7 +126,7 @@ export class ResultsStore {
       SET_IF_NEWER,
       1,
       resultsKey(pollId),
-      String(stored.totals.total),
+      String(versionOf(stored.totals)),
       JSON.stringify(stored),
     );
     return written === 1;
@@ -140,7 +142,7 @@ export class ResultsStore {
     await redis.hset(
       resultsKey(pollId),
       'version',
-      String(stored.totals.total),
+      String(versionOf(stored.totals)),
       'value',
       JSON.stringify(stored),
     );

@@ -1,15 +1,26 @@
 /**
  * Reconciliation of one poll: an independent recount from its vote items (the byExportBucket index, every
  * bucket), compared with the count shards (the truth the tally keeps) and the Redis copy, which is then
- * overwritten with the shards' totals. A recount above the shards is votes that are in the votes table but
+ * overwritten with the shards' totals. A vote item holds the voter's current ballot (a change of vote
+ * replaces the item, under a new voteId), so the recount counts current ballots; for a RANKED poll it runs
+ * the instant runoff over the same subset counters the tally keeps. A recount above the shards is votes that are in the votes table but
  * not in the count shards: votes the tally has not reached yet, or votes it recorded as uncounted (listed
  * with their reason); one below them would be a counting fault.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { deltasByPoll, sumShards, type Totals } from '../common/counts.ts';
+import {
+  ballotOf,
+  ballotProblem,
+  type CountedVote,
+  deltasOf,
+  RUNOFF_ATTRIBUTE,
+  sumShards,
+  type Totals,
+} from '../common/counts.ts';
 import { uncountedPartition } from '../common/keys.ts';
+import { encodeCounters } from '../common/runoff.ts';
 import type { ResultsStore } from '../common/store.ts';
-import { bucketNames, bucketVotes } from '../exporter/votes.ts';
+import { bucketNames } from '../exporter/votes.ts';
 
 /** A vote the tally recorded as one it can never count (functions/tally/uncounted.ts). */
 export interface UncountedVote {
@@ -35,12 +46,47 @@ export interface Reconciliation {
   readonly redisRepaired: boolean;
 }
 
-/** Whether two totals count the same votes the same way. */
+/**
+ * Whether two totals count the same votes the same way: the same counts and runoff rounds (not the same
+ * version: a recount of current ballots knows nothing of the changes that led to them).
+ */
 export function sameTotals(a: Totals | null, b: Totals | null): boolean {
   if (!a || !b) return a === b;
   const norm = (t: Totals) =>
-    JSON.stringify([t.total, Object.entries(t.options).sort(), Object.entries(t.demographics).sort()]);
+    JSON.stringify([
+      t.total,
+      Object.entries(t.options).sort(),
+      Object.entries(t.demographics).sort(),
+      t.runoff ?? null,
+    ]);
   return norm(a) === norm(b);
+}
+
+/** The byExportBucket index of the votes table. */
+const BY_EXPORT_BUCKET = 'byExportBucket';
+
+/** The ballot items of one export bucket of a poll (current ballots: a change replaces the item). */
+async function* bucketBallots(
+  dynamo: DynamoDBDocumentClient,
+  votesTable: string,
+  pollId: string,
+  bucket: string,
+): AsyncGenerator<Record<string, unknown>> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: votesTable,
+        IndexName: BY_EXPORT_BUCKET,
+        KeyConditionExpression: 'exportBucket = :bucket',
+        ProjectionExpression: 'voteId, optionId, optionIds, demographics',
+        ExpressionAttributeValues: { ':bucket': `${pollId}#${bucket}` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    yield* page.Items ?? [];
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 /** The votes of `pollId` that the tally recorded as uncounted, oldest record first. */
@@ -90,22 +136,24 @@ export async function reconcilePoll(
 ): Promise<Reconciliation | null> {
   const poll = await deps.store.pollFromTable(pollId);
   if (!poll) return null;
-  const votes = [];
+  const votes: CountedVote[] = [];
   for (const bucket of bucketNames()) {
-    // ULIDs are Crockford base32: every voteId sorts between "0" and "~".
-    for await (const vote of bucketVotes(
-      deps.dynamo,
-      deps.votesTable,
-      pollId,
-      bucket,
-      { from: '0', to: '~' },
-      1000,
-    )) {
-      votes.push({ pollId, optionId: vote.optionId, demographics: vote.demographics ?? {} });
+    for await (const item of bucketBallots(deps.dynamo, deps.votesTable, pollId, bucket)) {
+      const optionIds = ballotOf(item);
+      if (!optionIds) continue;
+      const after = { optionIds, demographics: (item.demographics ?? {}) as Record<string, string> };
+      // A ballot the tally records as uncounted (listed below) is left out here as well.
+      if (ballotProblem(poll, after) === null) votes.push({ pollId, before: null, after });
     }
   }
-  const counters = deltasByPoll(votes).get(pollId) ?? new Map<string, number>();
-  const recount = sumShards([Object.fromEntries(counters)]);
+  const deltas = deltasOf(poll, votes);
+  // Its version is its total: a recount of current ballots knows nothing of the changes that led to them.
+  const recount = sumShards([
+    {
+      ...Object.fromEntries(deltas.counters),
+      ...(deltas.runoff ? { [RUNOFF_ATTRIBUTE]: encodeCounters(deltas.runoff) } : {}),
+    },
+  ]);
   const shards = await deps.store.totalsFromShards(pollId);
   const cached = await deps.store.cached(pollId).catch(() => ({ totals: null }));
   const redisBefore = cached.totals?.totals ?? null;

@@ -1,6 +1,7 @@
 /**
- * The tally: turns a batch of vote inserts from one stream shard into counts, exactly once, one poll at a
- * time, so that no poll can hold up another.
+ * The tally: turns a batch of vote records from one stream shard into counts, exactly once, one poll at a
+ * time, so that no poll can hold up another. An INSERT is a new ballot; a MODIFY is a change of vote (old
+ * and new image), counted as the old ballot taken back and the new one added, in the same update.
  *
  * Each poll has one count item per stream shard, and that item carries its own checkpoint: the last
  * sequence number of the shard counted into it (fixed width). A poll's deltas and its new checkpoint are one
@@ -28,12 +29,25 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import type { PollItem } from '../../resolvers/lib/poll.ts';
-import { type CountedVote, deltasByPoll, type Totals, toPollResults } from '../common/counts.ts';
+import {
+  ballotOf,
+  ballotProblem,
+  type CountedBallot,
+  type CountedPoll,
+  type CountedVote,
+  deltasOf,
+  keepsRunoff,
+  RUNOFF_ATTRIBUTE,
+  runoffCounters,
+  type Totals,
+  toPollResults,
+  versionOf,
+} from '../common/counts.ts';
 import { CheckpointContentionError } from '../common/errors.ts';
 import { countShardKey, fixedWidthSequence, pollKey, uncountedKey } from '../common/keys.ts';
 import { Metric, MetricUnit } from '../common/observability.ts';
 import type { Publish } from '../common/publisher.ts';
+import { encodeCounters } from '../common/runoff.ts';
 import type { ResultsStore } from '../common/store.ts';
 import { UNCOUNTED_REASONS, type UncountedReason } from './uncounted.ts';
 
@@ -62,7 +76,7 @@ const POLL_CONCURRENCY = 8;
  */
 const REFUSALS: readonly string[] = ['ValidationException'];
 
-/** A vote record of the batch, in stream order. */
+/** A vote record of the batch (a ballot, or a change of ballot), in stream order. */
 interface StreamVote extends CountedVote {
   readonly sequence: string;
   readonly record: DynamoDBRecord;
@@ -78,65 +92,81 @@ interface Uncountable {
 
 type Parsed = { readonly vote: StreamVote } | { readonly uncountable: Uncountable } | null;
 
-/** Reads a stream record: a vote, a record that can never be counted, or null for a record that is no vote. */
-function parse(record: DynamoDBRecord): Parsed {
-  const image = record.dynamodb?.NewImage;
-  const sequence = record.dynamodb?.SequenceNumber;
-  // The mapping's filter passes vote INSERTs only; anything else is not a vote to count.
-  if (record.eventName !== 'INSERT' || !sequence) return null;
-  let item: Record<string, unknown> = {};
+/** A vote image as a plain item; an image that does not unmarshall reads as empty. */
+function imageItem(image: unknown): Record<string, unknown> {
   try {
-    if (image) item = unmarshall(image as Parameters<typeof unmarshall>[0]) as Record<string, unknown>;
+    return image ? (unmarshall(image as Parameters<typeof unmarshall>[0]) as Record<string, unknown>) : {};
   } catch {
-    item = {};
+    return {};
   }
-  const pollId = typeof item.pollId === 'string' && item.pollId !== '' ? item.pollId : null;
+}
+
+/** The ballot and demographics of a vote image, or null when they are not there or not strings. */
+function ballotFrom(item: Record<string, unknown>): CountedBallot | null {
+  const optionIds = ballotOf(item);
   const demographics = item.demographics ?? {};
   const valid =
-    pollId !== null &&
-    typeof item.optionId === 'string' &&
-    item.optionId !== '' &&
+    optionIds !== null &&
     typeof demographics === 'object' &&
     demographics !== null &&
     Object.values(demographics).every((value) => typeof value === 'string');
-  if (!valid) {
+  return valid ? { optionIds, demographics: demographics as Record<string, string> } : null;
+}
+
+/** Reads a stream record: a vote, a record that can never be counted, or null for a record that is no vote. */
+function parse(record: DynamoDBRecord): Parsed {
+  const sequence = record.dynamodb?.SequenceNumber;
+  // The mapping's filter passes vote INSERTs and MODIFYs only; anything else is not a vote to count.
+  const change = record.eventName === 'MODIFY';
+  if ((record.eventName !== 'INSERT' && !change) || !sequence) return null;
+  const item = imageItem(record.dynamodb?.NewImage);
+  const pollId = typeof item.pollId === 'string' && item.pollId !== '' ? item.pollId : null;
+  const after = ballotFrom(item);
+  // A change needs its old image (stream view NEW_AND_OLD_IMAGES) to take the old ballot back.
+  const before = change ? ballotFrom(imageItem(record.dynamodb?.OldImage)) : null;
+  if (pollId === null || after === null || (change && before === null)) {
     return {
       uncountable: {
         record,
         pollId,
         reason: UNCOUNTED_REASONS.MalformedImage,
-        detail: 'the vote image lacks a pollId or optionId string, or has demographics that are not strings',
+        detail: change
+          ? 'the change lacks a pollId, or a ballot (optionIds or optionId) in its old or new image, or has demographics that are not strings'
+          : 'the vote image lacks a pollId or a ballot (optionIds or optionId), or has demographics that are not strings',
       },
     };
   }
-  return {
-    vote: {
-      pollId,
-      optionId: item.optionId as string,
-      demographics: demographics as Record<string, string>,
-      sequence: fixedWidthSequence(sequence),
-      record,
-    },
-  };
+  return { vote: { pollId, before, after, sequence: fixedWidthSequence(sequence), record } };
 }
 
 /** Splits one poll's votes, in order, into runs whose counters fit one update expression. */
-function runs(votes: readonly StreamVote[]): StreamVote[][] {
+function runs(poll: CountedPoll, votes: readonly StreamVote[]): StreamVote[][] {
   const out: StreamVote[][] = [];
   let current: StreamVote[] = [];
   let names = new Set<string>();
   for (const vote of votes) {
-    const added = [...(deltasByPoll([vote]).get(vote.pollId)?.keys() ?? [])].filter((n) => !names.has(n));
+    const counters = [...deltasOf(poll, [vote]).counters.keys()];
+    const added = counters.filter((n) => !names.has(n));
     if (current.length > 0 && names.size + added.length > MAX_COUNTERS_PER_UPDATE) {
       out.push(current);
       current = [];
       names = new Set();
     }
     current.push(vote);
-    for (const name of deltasByPoll([vote]).get(vote.pollId)?.keys() ?? []) names.add(name);
+    for (const name of counters) names.add(name);
   }
   if (current.length > 0) out.push(current);
   return out;
+}
+
+/**
+ * Where a poll's count item for a shard stands: its checkpoint and, for a RANKED poll, its subset counters
+ * as of that checkpoint (read-modify-written under the checkpoint condition: one ADD per counter would pass
+ * the 4 KB expression limit).
+ */
+interface CountState {
+  readonly checkpoint: string | null;
+  readonly runoff: Float64Array | null;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time; settles every one. */
@@ -176,7 +206,8 @@ export class Tally {
     const polls = await this.loadPolls([...new Set(votes.map((vote) => vote.pollId))]);
     const byPoll = new Map<string, StreamVote[]>();
     for (const vote of votes) {
-      if (!polls.has(vote.pollId)) {
+      const poll = polls.get(vote.pollId);
+      if (!poll) {
         uncountable.push({
           record: vote.record,
           pollId: vote.pollId,
@@ -185,16 +216,27 @@ export class Tally {
         });
         continue;
       }
+      const problem = [vote.before, vote.after].map((ballot) => ballot && ballotProblem(poll, ballot));
+      const invalid = problem.find((entry) => entry);
+      if (invalid) {
+        uncountable.push({
+          record: vote.record,
+          pollId: vote.pollId,
+          reason: UNCOUNTED_REASONS.InvalidBallot,
+          detail: `${problem[0] ? 'the replaced ballot' : 'the ballot'}: ${invalid}`,
+        });
+        continue;
+      }
       const list = byPoll.get(vote.pollId) ?? [];
       list.push(vote);
       byPoll.set(vote.pollId, list);
     }
     const errors = await settleEach([...byPoll], POLL_CONCURRENCY, async ([pollId, pollVotes]) => {
-      const refused = await this.countPoll(shardId, polls.get(pollId) as PollItem, pollVotes);
+      const refused = await this.countPoll(shardId, polls.get(pollId) as CountedPoll, pollVotes);
       uncountable.push(...refused);
     });
     await this.recordUncounted(shardId, uncountable);
-    await this.refresh([...byPoll.keys()].map((pollId) => polls.get(pollId) as PollItem));
+    await this.refresh([...byPoll.keys()].map((pollId) => polls.get(pollId) as CountedPoll));
     if (errors.length > 0) throw errors[0];
     return { batchItemFailures: [] };
   }
@@ -205,16 +247,18 @@ export class Tally {
    */
   private async countPoll(
     shardId: string,
-    poll: PollItem,
+    poll: CountedPoll,
     votes: readonly StreamVote[],
   ): Promise<Uncountable[]> {
     const { metrics } = this.deps;
-    let checkpoint = await this.readCheckpoint(poll.id, shardId);
-    const before = votes.filter((vote) => checkpoint !== null && vote.sequence <= checkpoint).length;
-    metrics.addMetric(Metric.ReplaysSkipped, MetricUnit.Count, before);
+    let state = await this.readState(poll, shardId);
+    const skipped = (checkpoint: string | null) =>
+      votes.filter((vote) => checkpoint !== null && vote.sequence <= checkpoint).length;
+    metrics.addMetric(Metric.ReplaysSkipped, MetricUnit.Count, skipped(state.checkpoint));
     for (let attempt = 1; attempt <= MAX_CHECKPOINT_ATTEMPTS; attempt++) {
+      const { checkpoint } = state;
       const fresh = votes.filter((vote) => checkpoint === null || vote.sequence > checkpoint);
-      const outcome = await this.commitRuns(shardId, poll, checkpoint, fresh);
+      const outcome = await this.commitRuns(shardId, poll, state, fresh);
       if (outcome.kind === 'done') {
         if (outcome.refused.length === 0) return [];
         const detail = `DynamoDB refused the count update: ${outcome.error?.message ?? 'unknown'}`;
@@ -231,7 +275,7 @@ export class Tally {
         }));
       }
       // The checkpoint moved under us (an earlier invocation still running): read it again.
-      checkpoint = await this.readCheckpoint(poll.id, shardId);
+      state = await this.readState(poll, shardId);
     }
     throw new CheckpointContentionError(`${shardId} (poll ${poll.id})`, MAX_CHECKPOINT_ATTEMPTS);
   }
@@ -242,14 +286,14 @@ export class Tally {
    */
   private async commitRuns(
     shardId: string,
-    poll: PollItem,
-    checkpoint: string | null,
+    poll: CountedPoll,
+    state: CountState,
     fresh: readonly StreamVote[],
   ): Promise<{ kind: 'done'; refused: StreamVote[]; error: Error | null } | { kind: 'moved' }> {
-    let previous = checkpoint;
+    let previous = state;
     const refused: StreamVote[] = [];
     let lastError: Error | null = null;
-    for (const run of runs(fresh)) {
+    for (const run of runs(poll, fresh)) {
       const singles = [run];
       while (singles.length > 0) {
         const part = singles.shift() as StreamVote[];
@@ -264,23 +308,40 @@ export class Tally {
           }
           continue;
         }
-        previous = (part[part.length - 1] as StreamVote).sequence;
+        previous = outcome;
       }
     }
     return { kind: 'done', refused, error: lastError };
   }
 
-  /** One conditional update: 'ok', 'moved' (the checkpoint is not where we left it), or DynamoDB's refusal. */
+  /**
+   * One conditional update: the state it leaves, 'moved' (the checkpoint is not where we left it), or
+   * DynamoDB's refusal.
+   */
   private async commitRun(
     shardId: string,
-    poll: PollItem,
-    previous: string | null,
+    poll: CountedPoll,
+    previous: CountState,
     run: readonly StreamVote[],
-  ): Promise<'ok' | 'moved' | Error> {
+  ): Promise<CountState | 'moved' | Error> {
     const last = run[run.length - 1] as StreamVote;
+    const deltas = deltasOf(poll, run);
+    let runoff: Float64Array | null = null;
+    if (deltas.runoff) {
+      runoff = previous.runoff ? Float64Array.from(previous.runoff) : new Float64Array(deltas.runoff.length);
+      if (runoff.length !== deltas.runoff.length) {
+        return new RangeError(
+          `the count item holds ${runoff.length} runoff counters; a poll of ${poll.options.length} options needs ${deltas.runoff.length}`,
+        );
+      }
+      for (let i = 0; i < runoff.length; i++)
+        runoff[i] = (runoff[i] as number) + (deltas.runoff[i] as number);
+    }
     try {
       // Every stored vote of a known poll counts: castVote stored it only because it accepted it.
-      await this.deps.dynamo.send(this.countUpdate(poll.id, shardId, previous, last.sequence, run));
+      await this.deps.dynamo.send(
+        this.countUpdate(poll.id, shardId, previous.checkpoint, last.sequence, deltas.counters, runoff),
+      );
     } catch (error) {
       const name = (error as Error).name;
       if (name === 'ConditionalCheckFailedException') return 'moved';
@@ -288,25 +349,35 @@ export class Tally {
       throw error;
     }
     this.deps.metrics.addMetric(Metric.VotesCounted, MetricUnit.Count, run.length);
-    return 'ok';
+    return { checkpoint: last.sequence, runoff };
   }
 
-  /** The poll's checkpoint for the shard: the last sequence number counted into its count item. */
-  private async readCheckpoint(pollId: string, shardId: string): Promise<string | null> {
+  /**
+   * The poll's count item for the shard as it stands, read strongly consistent: the last sequence number
+   * counted into it and, for a RANKED poll, its subset counters.
+   */
+  private async readState(poll: CountedPoll, shardId: string): Promise<CountState> {
+    const ranked = keepsRunoff(poll);
     const { Item } = await this.deps.dynamo.send(
       new GetCommand({
         TableName: this.deps.pollsTable,
-        Key: countShardKey(pollId, shardId),
-        ProjectionExpression: '#sequence',
-        ExpressionAttributeNames: { '#sequence': 'sequence' },
+        Key: countShardKey(poll.id, shardId),
+        ProjectionExpression: ranked ? '#sequence, #runoff' : '#sequence',
+        ExpressionAttributeNames: {
+          '#sequence': 'sequence',
+          ...(ranked ? { '#runoff': RUNOFF_ATTRIBUTE } : {}),
+        },
         ConsistentRead: true,
       }),
     );
-    return (Item?.sequence as string | undefined) ?? null;
+    return {
+      checkpoint: (Item?.sequence as string | undefined) ?? null,
+      runoff: Item ? runoffCounters(Item) : null,
+    };
   }
 
-  private async loadPolls(pollIds: readonly string[]): Promise<Map<string, PollItem>> {
-    const polls = new Map<string, PollItem>();
+  private async loadPolls(pollIds: readonly string[]): Promise<Map<string, CountedPoll>> {
+    const polls = new Map<string, CountedPoll>();
     for (let i = 0; i < pollIds.length; i += 100) {
       let keys: Record<string, unknown>[] = pollIds.slice(i, i + 100).map((id) => pollKey(id));
       while (keys.length > 0) {
@@ -316,7 +387,7 @@ export class Tally {
           }),
         );
         for (const item of reply.Responses?.[this.deps.pollsTable] ?? [])
-          polls.set(String(item.id), item as PollItem);
+          polls.set(String(item.id), item as CountedPoll);
         keys =
           (reply.UnprocessedKeys?.[this.deps.pollsTable]?.Keys as Record<string, unknown>[] | undefined) ??
           [];
@@ -325,27 +396,37 @@ export class Tally {
     return polls;
   }
 
-  /** One run's deltas and the checkpoint that follows it, in one conditional update of the count item. */
+  /**
+   * One run's deltas and the checkpoint that follows it, in one conditional update of the count item: ADD
+   * for the counters, SET for the RANKED subset counters (computed from the state read at `previous`).
+   */
   private countUpdate(
     pollId: string,
     shardId: string,
     previous: string | null,
     next: string,
-    votes: readonly StreamVote[],
+    counters: ReadonlyMap<string, number>,
+    runoff: Float64Array | null,
   ): UpdateCommand {
     const names: Record<string, string> = { '#sequence': 'sequence' };
     const values: Record<string, unknown> = { ':next': next };
+    const sets = ['#sequence = :next'];
     const adds: string[] = [];
-    [...(deltasByPoll(votes).get(pollId) ?? [])].forEach(([attribute, delta], index) => {
+    [...counters].forEach(([attribute, delta], index) => {
       names[`#c${index}`] = attribute;
       values[`:c${index}`] = delta;
       adds.push(`#c${index} :c${index}`);
     });
+    if (runoff) {
+      names['#runoff'] = RUNOFF_ATTRIBUTE;
+      values[':runoff'] = encodeCounters(runoff);
+      sets.push('#runoff = :runoff');
+    }
     if (previous !== null) values[':previous'] = previous;
     return new UpdateCommand({
       TableName: this.deps.pollsTable,
       Key: countShardKey(pollId, shardId),
-      UpdateExpression: `SET #sequence = :next${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+      UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
       ConditionExpression: previous === null ? 'attribute_not_exists(#sequence)' : '#sequence = :previous',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -403,12 +484,12 @@ export class Tally {
   }
 
   /** Writes each poll's absolute totals to Redis and publishes them: one message per poll per batch. */
-  private async refresh(polls: readonly PollItem[]): Promise<void> {
+  private async refresh(polls: readonly CountedPoll[]): Promise<void> {
     // Polls in parallel: a poll's publish may wait for its gate, and one wait should not queue the rest.
     await Promise.all(polls.map((poll) => this.refreshPoll(poll)));
   }
 
-  private async refreshPoll(poll: PollItem): Promise<void> {
+  private async refreshPoll(poll: CountedPoll): Promise<void> {
     const { store, logger, metrics, now } = this.deps;
     const totals = await store.totalsFromShards(poll.id);
     try {
@@ -429,12 +510,17 @@ export class Tally {
    * at most one interval late, and subscribers get about one message per interval however many stream
    * shards count the poll.
    */
-  private async publishThroughGate(poll: PollItem, first: Totals): Promise<void> {
+  private async publishThroughGate(poll: CountedPoll, first: Totals): Promise<void> {
     const { store, publish, logger, metrics, now, publishIntervalMs } = this.deps;
     if (!publish) return;
     let totals = first;
     for (;;) {
-      const claim = await store.claimPublish(poll.id, totals.total, Date.parse(now()), publishIntervalMs);
+      const claim = await store.claimPublish(
+        poll.id,
+        versionOf(totals),
+        Date.parse(now()),
+        publishIntervalMs,
+      );
       if (claim.publish) break;
       if (claim.retryInMs === null) return;
       await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));

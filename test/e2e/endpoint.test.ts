@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const RESULTS_FIELDS =
-  'pollId status totalVotes updatedAt options { optionId label votes } demographics { field value optionId votes }';
+  'pollId status kind totalVotes updatedAt options { optionId label votes } demographics { field value optionId votes }';
 const CREATE_POLL = `mutation Create($input: CreatePollInput!) { createPoll(input: $input) { id title status options { id label } } }`;
 const CAST_VOTE = `mutation Vote($input: CastVoteInput!) { castVote(input: $input) { voteId pollId optionId duplicate } }`;
 
@@ -24,6 +24,7 @@ const CAST_VOTE = `mutation Vote($input: CastVoteInput!) { castVote(input: $inpu
 const EMPTY_RESULTS = {
   pollId: 'p',
   status: 'OPEN',
+  kind: 'SINGLE',
   totalVotes: 0,
   options: [],
   demographics: [],
@@ -123,6 +124,7 @@ describe('the local endpoint, driven over HTTP and a raw WebSocket', () => {
     const published = {
       pollId: a,
       status: 'OPEN',
+      kind: 'SINGLE',
       totalVotes: 3,
       updatedAt: '2026-11-25T12:00:00.000Z',
       options: [

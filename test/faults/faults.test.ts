@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { isDeepStrictEqual } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/common/clients.ts';
@@ -14,6 +15,7 @@ import { ROOT } from '../../infra/resolver-bundle.ts';
 import { POLLS_TABLE } from '../../infra/tables.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/dynamodb-local.ts';
 import { freePort, stopProcess } from '../../local/redis-server.ts';
+import { randomBallot, recount, seeded, summary } from '../support/ballots.ts';
 import { type EndpointProcess, postGraphQL, startEndpointProcess } from '../support/endpoint.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { expectEveryReceiptCounted, raceVoters, sentAfter } from '../support/vote-race.ts';
@@ -288,5 +290,156 @@ describe('faults during a run of votes', () => {
       attempts,
       90_000,
     );
+  }, 300_000);
+
+  it('counts every change of vote exactly once while the tally is killed and Redis flushed mid-run', async () => {
+    const admin = { authorization: endpoint.outputs.custom.local.adminToken };
+    const apiKey = { 'x-api-key': endpoint.outputs.data.api_key };
+    const { body } = await postGraphQL(
+      endpoint.graphqlUrl,
+      {
+        query: 'mutation C($input: CreatePollInput!) { createPoll(input: $input) { id options { id } } }',
+        variables: {
+          input: {
+            title: 'Changes under faults',
+            kind: 'RANKED',
+            allowVoteChange: true,
+            options: ['A', 'B', 'C', 'D', 'E'].map((label) => ({ label })),
+            demographicFields: ['REGION'],
+            regions: ['EU', 'US'],
+          },
+        },
+      },
+      admin,
+    );
+    const created = (body.data as { createPoll: { id: string; options: { id: string }[] } }).createPoll;
+    const poll = { id: created.id, options: created.options.map((o) => o.id), kind: 'RANKED' as const };
+    const flush = async () => {
+      const client = new Redis(redis.url);
+      await client.flushall();
+      client.disconnect();
+    };
+    // Fired as receipts cross these marks (by progress, not by time): changes keep arriving while the tally
+    // is dead, and Redis is emptied under a live tally twice.
+    const faults: [number, string, () => Promise<void>][] = [
+      [40, 'flush Redis', flush],
+      [
+        80,
+        'kill the tally (SIGKILL)',
+        async () => {
+          tally?.kill('SIGKILL');
+          if (tally) await once(tally, 'exit');
+        },
+      ],
+      [140, 'flush Redis while the tally is dead', flush],
+      [
+        170,
+        'start the tally again',
+        async () => {
+          tally = await startTallyProcess();
+        },
+      ],
+      [220, 'flush Redis', flush],
+    ];
+    const faultErrors: string[] = [];
+    let faultChain = Promise.resolve();
+    let receipts = 0;
+    const onReceipt = () => {
+      receipts += 1;
+      for (const [mark, name, fault] of faults) {
+        if (receipts === mark) {
+          faultChain = faultChain.then(fault).catch((error: Error) => {
+            faultErrors.push(`${name}: ${error.message}`);
+          });
+        }
+      }
+    };
+
+    // Each voter casts a ballot and changes it two or three times, retrying each request with its own
+    // idempotency key until it holds a receipt; the ballot a voter holds is the one its last receipt names.
+    const random = seeded(2026);
+    const held = new Map<string, { optionIds: string[]; region: string }>();
+    const problems: string[] = [];
+    const voter = async (v: number) => {
+      const voterToken = `change-voter-${String(v).padStart(3, '0')}`;
+      const region = v % 2 ? 'EU' : 'US';
+      const steps = 3 + (v % 2);
+      let last: string[] | null = null;
+      for (let step = 0; step < steps; step++) {
+        const optionIds = randomBallot(random, poll.options, 'RANKED', 5);
+        const input = {
+          pollId: poll.id,
+          voterToken,
+          optionIds,
+          idempotencyKey: `${voterToken}-${step}`,
+          demographics: { region },
+        };
+        let receipt: { optionIds: string[] } | null = null;
+        for (let attempt = 0; attempt < 50 && !receipt; attempt++) {
+          const reply = await postGraphQL(
+            endpoint.graphqlUrl,
+            {
+              query: 'mutation V($input: CastVoteInput!) { castVote(input: $input) { optionIds duplicate } }',
+              variables: { input },
+            },
+            apiKey,
+          ).catch(() => null);
+          receipt = (reply?.body.data?.castVote as { optionIds: string[] } | undefined) ?? null;
+          if (!receipt) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        if (!receipt) {
+          problems.push(`${voterToken} step ${step}: no receipt`);
+          return;
+        }
+        last = receipt.optionIds;
+        onReceipt();
+      }
+      if (last) held.set(voterToken, { optionIds: last, region });
+    };
+    const queue = Array.from({ length: 80 }, (_, i) => i);
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let v = queue.shift(); v !== undefined; v = queue.shift()) await voter(v);
+      }),
+    );
+    await faultChain;
+    expect(faultErrors).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(receipts).toBeGreaterThan(220);
+
+    // The tally catches up on its own; then results, count shards and Redis all equal the recount.
+    const expected = recount(poll, [...held.values()]);
+    const read = async () =>
+      (
+        await postGraphQL(
+          endpoint.graphqlUrl,
+          {
+            query: `query R($id: ID!) { pollResults(pollId: $id) { pollId kind totalVotes
+              options { optionId label votes } demographics { field value optionId votes }
+              rounds { round options { optionId label votes } exhausted eliminated } winner } }`,
+            variables: { id: poll.id },
+          },
+          apiKey,
+        )
+      ).body.data?.pollResults as PollResults;
+    let results = await read();
+    for (let waited = 0; !isDeepStrictEqual(summary(results), expected) && waited < 60_000; waited += 500) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      results = await read();
+    }
+    const documents = createDocumentClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${dynamoPort}`,
+    });
+    const shards = await new ResultsStore(documents, POLLS_TABLE.id, null).totalsFromShards(poll.id);
+    const cache = new Redis(redis.url);
+    const cached = JSON.parse((await cache.hget(`results:${poll.id}`, 'value')) ?? 'null');
+    cache.disconnect();
+
+    expect(summary(results)).toEqual(expected);
+    expect(shards.total).toBe(80);
+    expect(shards.options).toEqual(expected.options);
+    expect(cached?.totals.options).toEqual(expected.options);
+    expect(cached?.totals.runoff).toEqual(shards.runoff);
   }, 300_000);
 });

@@ -12,27 +12,52 @@ import { createResultsHandler } from '../../functions/results/handler.ts';
 import { createTallyHandler, type TallyEvent } from '../../functions/tally/handler.ts';
 import type { PollResults } from '../../generated/graphql.ts';
 
-/** A vote as the stream carries it. */
+/** A vote as the stream carries it: a SINGLE vote (`optionId`), or a ballot of several (`optionIds`). */
 export interface VoteImage {
   pollId: string;
-  optionId: string;
+  optionId?: string;
+  /** MULTIPLE and RANKED ballots; the item's optionId is then the first of them (docs/data-model.md). */
+  optionIds?: string[];
   castAt?: string;
   demographics?: Record<string, string>;
   voter?: string;
 }
 
-/** A stream record of a vote insert, with sequence number `n` (wide, like DynamoDB's). */
-export function voteRecord(n: number, vote: VoteImage): DynamoDBRecord {
-  const sequence = (10n ** 20n + BigInt(n)).toString();
-  const item = {
+/** The vote item of `vote`, numbered `n`. */
+function voteItem(n: number, vote: VoteImage): Record<string, unknown> {
+  return {
     pk: `VOTE#${vote.pollId}#${vote.voter ?? `device:v${n}`}`,
     voteId: `vote-${n}`,
     pollId: vote.pollId,
-    optionId: vote.optionId,
+    optionId: vote.optionId ?? vote.optionIds?.[0],
+    ...(vote.optionIds ? { optionIds: vote.optionIds } : {}),
     castAt: vote.castAt ?? new Date().toISOString(),
     exportBucket: `${vote.pollId}#00`,
     ...(vote.demographics ? { demographics: vote.demographics } : {}),
   };
+}
+
+/**
+ * A stream record of a change of vote (MODIFY, view NEW_AND_OLD_IMAGES) with sequence number `n`: the
+ * voter's ballot `before` replaced by `after` (both must name the same voter).
+ */
+export function changeRecord(n: number, before: VoteImage & { n: number }, after: VoteImage): DynamoDBRecord {
+  const record = voteRecord(n, after);
+  return {
+    ...record,
+    eventName: 'MODIFY',
+    dynamodb: {
+      ...record.dynamodb,
+      OldImage: marshall(voteItem(before.n, before)) as never,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+  };
+}
+
+/** A stream record of a vote insert, with sequence number `n` (wide, like DynamoDB's). */
+export function voteRecord(n: number, vote: VoteImage): DynamoDBRecord {
+  const sequence = (10n ** 20n + BigInt(n)).toString();
+  const item = voteItem(n, vote);
   return {
     eventID: `event-${n}`,
     eventName: 'INSERT',
@@ -40,7 +65,7 @@ export function voteRecord(n: number, vote: VoteImage): DynamoDBRecord {
     eventSource: 'aws:dynamodb',
     awsRegion: 'local',
     dynamodb: {
-      Keys: marshall({ pk: item.pk }) as never,
+      Keys: marshall({ pk: item.pk as string }) as never,
       NewImage: marshall(item) as never,
       SequenceNumber: sequence,
       SizeBytes: 100,

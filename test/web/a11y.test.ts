@@ -3,9 +3,8 @@
  * critical violation at a desktop width and at 360 px, and voting, changing one's choice and creating a poll
  * work with the keyboard alone. Screenshots of each view at both widths go to test-results/web/.
  */
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations, tabTo } from '../support/a11y.ts';
 import { createPollAsAdmin } from '../support/admin-api.ts';
 import {
   ANSWER,
@@ -17,8 +16,6 @@ import {
   VIEWPORTS,
 } from '../support/browser.ts';
 import { type EndpointProcess, startEndpointProcess } from '../support/endpoint.ts';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let endpoint: EndpointProcess;
 let browser: TestBrowser;
@@ -33,39 +30,6 @@ afterAll(async () => {
   await browser?.close();
   await endpoint?.stop();
 });
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** Runs axe-core in the page (WCAG 2.1 A and AA rules and best practices); serious and critical only. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate<Violation[]>(
-    `axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations)`,
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** Presses Tab until the focused element's accessible label is `name` (at most `limit` presses). */
-async function tabTo(page: Page, name: string, limit = 40): Promise<void> {
-  for (let presses = 0; presses < limit; presses += 1) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate<string>(`(() => {
-      const el = document.activeElement;
-      if (!el) return '';
-      const label = el.labels && el.labels[0] ? el.labels[0].textContent : '';
-      return (el.getAttribute('aria-label') || label || el.textContent || '').trim();
-    })()`);
-    if (focused === name) return;
-  }
-  throw new Error(`"${name}" was not reached with ${limit} presses of Tab`);
-}
 
 describe('accessibility', () => {
   it('every view passes axe-core (no serious or critical violation) at desktop and 360 px', async () => {

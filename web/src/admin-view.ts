@@ -3,10 +3,23 @@
  * questions), get its shareable links, list polls and close them. Admin calls send a Cognito token in the
  * admins group: locally the endpoint's `custom.local.adminToken` from the outputs, or a pasted token.
  */
-import type { CreatePollInput, DemographicField, Poll, ResultsVisibility } from '../../generated/graphql.ts';
+import type {
+  CreatePollInput,
+  DemographicField,
+  Poll,
+  PollKind,
+  ResultsVisibility,
+} from '../../generated/graphql.ts';
 import { type Api, toApiError } from './api.ts';
 import { formatInstant, h, setMessage, uid } from './dom.ts';
-import { FIELD_LABELS, FIELD_ORDER, STATUS_LABELS, VISIBILITY_LABELS } from './labels.ts';
+import {
+  FIELD_LABELS,
+  FIELD_ORDER,
+  KIND_HINTS,
+  KIND_LABELS,
+  STATUS_LABELS,
+  VISIBILITY_LABELS,
+} from './labels.ts';
 import { pollLinks } from './links.ts';
 import type { View } from './view.ts';
 
@@ -67,6 +80,97 @@ function toInstant(value: string): string | undefined {
   return value ? new Date(value).toISOString() : undefined;
 }
 
+const KINDS: readonly PollKind[] = ['SINGLE', 'MULTIPLE', 'RANKED'];
+
+/**
+ * The ballot part of the create form: the poll's kind, its limit (maxChoices or maxRanks, shown only for the
+ * kind it belongs to; empty takes the server's default, every option) and whether voters may change their vote.
+ */
+function ballotKindFields() {
+  const limitId = uid('limit');
+  const limitLabel = h('label', { for: limitId });
+  const limitInput = h('input', {
+    id: limitId,
+    name: 'ballotLimit',
+    type: 'number',
+    min: 1,
+    max: MAX_OPTIONS,
+    inputmode: 'numeric',
+    'aria-describedby': `${limitId}-hint`,
+  });
+  const limitField = h(
+    'div',
+    { class: 'field', hidden: true },
+    limitLabel,
+    limitInput,
+    h('p', { class: 'hint', id: `${limitId}-hint` }, 'Empty: as many as there are options.'),
+  );
+  const changeId = uid('allow-change');
+  const element = h(
+    'fieldset',
+    {},
+    h('legend', {}, 'Ballot'),
+    KINDS.map((kind) => {
+      const id = uid('kind');
+      return h(
+        'div',
+        { class: 'choice choice-described' },
+        h('input', {
+          type: 'radio',
+          name: 'kind',
+          id,
+          value: kind,
+          checked: kind === 'SINGLE',
+          'aria-describedby': `${id}-hint`,
+        }),
+        h(
+          'div',
+          {},
+          h('label', { for: id }, KIND_LABELS[kind]),
+          h('p', { class: 'hint', id: `${id}-hint` }, KIND_HINTS[kind]),
+        ),
+      );
+    }),
+    limitField,
+    h(
+      'div',
+      { class: 'choice' },
+      h('input', { type: 'checkbox', name: 'allowVoteChange', id: changeId, value: 'true' }),
+      h('label', { for: changeId }, 'Voters may change their vote while the poll is open'),
+    ),
+  );
+  const kindOf = () =>
+    (element.querySelector<HTMLInputElement>('input[name="kind"]:checked')?.value ?? 'SINGLE') as PollKind;
+  const sync = () => {
+    const kind = kindOf();
+    limitField.hidden = kind === 'SINGLE';
+    limitLabel.textContent =
+      kind === 'RANKED' ? 'Most options a voter may rank' : 'Most options a voter may choose';
+  };
+  element.addEventListener('change', sync);
+  sync();
+  return {
+    element,
+    sync,
+    focusLimit: () => limitInput.focus(),
+    /** The input's ballot fields, or a sentence saying what is wrong with the limit. */
+    read(data: FormData, optionCount: number): Partial<CreatePollInput> | string {
+      const kind = kindOf();
+      const fields: Partial<CreatePollInput> = { kind };
+      if (data.get('allowVoteChange')) fields.allowVoteChange = true;
+      const raw = String(data.get('ballotLimit') ?? '').trim();
+      if (kind === 'SINGLE' || raw === '') return fields;
+      const limit = Number(raw);
+      if (!Number.isInteger(limit) || limit < 1 || limit > optionCount) {
+        return `${limitLabel.textContent} must be a whole number from 1 to ${optionCount} (the number of options).`;
+      }
+      if (kind === 'MULTIPLE') fields.maxChoices = limit;
+      else fields.maxRanks = limit;
+      return fields;
+    },
+  };
+}
+
 function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
   const titleId = uid('title');
   const optionList = h('ol', { class: 'option-list' });
@@ -109,6 +213,7 @@ function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
   addButton.addEventListener('click', () => addOption(true));
   for (let i = 0; i < MIN_OPTIONS; i += 1) addOption(false);
 
+  const kindFields = ballotKindFields();
   const opensId = uid('opens');
   const regionsId = uid('regions');
   const closesId = uid('closes');
@@ -128,6 +233,7 @@ function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
       optionList,
       h('div', { class: 'actions' }, addButton),
     ),
+    kindFields.element,
     h(
       'fieldset',
       {},
@@ -231,6 +337,13 @@ function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
       resultsVisibility: String(data.get('resultsVisibility') ?? 'ALWAYS') as ResultsVisibility,
       demographicFields: data.getAll('demographicFields').map(String) as DemographicField[],
     };
+    const ballot = kindFields.read(data, labels.length);
+    if (typeof ballot === 'string') {
+      setMessage(alert, ballot, 'error');
+      kindFields.focusLimit();
+      return;
+    }
+    Object.assign(input, ballot);
     const regions = String(data.get('regions') ?? '')
       .split('\n')
       .map((line) => line.trim())
@@ -249,6 +362,7 @@ function createForm(api: Api, onCreated: (poll: Poll) => void): HTMLElement {
       form.reset();
       while (optionList.children.length > MIN_OPTIONS) optionList.lastElementChild?.remove();
       renumber();
+      kindFields.sync();
       onCreated(poll);
     } catch (thrown) {
       setMessage(status, '');

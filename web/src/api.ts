@@ -42,10 +42,12 @@ export async function loadOutputs(url = OUTPUTS_URL): Promise<AmplifyOutputs> {
 }
 
 const POLL =
-  'id title options { id label } status opensAt closesAt resultsVisibility demographicFields demographicValues { field values } regions createdAt closedAt';
+  'id title options { id label } kind maxChoices maxRanks allowVoteChange status opensAt closesAt resultsVisibility demographicFields demographicValues { field values } regions createdAt closedAt';
 /** Every PollResults field: subscribers receive only what the publishing mutation selected, which is all. */
 const RESULTS =
-  'pollId status totalVotes updatedAt options { optionId label votes } demographics { field value optionId votes }';
+  'pollId status kind totalVotes updatedAt options { optionId label votes } demographics { field value optionId votes } rounds { round options { optionId label votes } exhausted eliminated } winner';
+/** The receipt: what was recorded (optionIds), and the ballot it replaced when the vote was changed. */
+const RECEIPT = 'voteId pollId optionId optionIds castAt replacedVoteId duplicate';
 
 /** A refused or failed call, with the contract's errorType mapped to a message people can act on. */
 export class ApiError extends Error {
@@ -174,8 +176,7 @@ export function createApi(outputs: AmplifyOutputs): Api {
     castVote: async (input) =>
       (
         await call<{ castVote: VoteReceipt }>(
-          `mutation CastVote($input: CastVoteInput!) {
-            castVote(input: $input) { voteId pollId optionId castAt duplicate } }`,
+          `mutation CastVote($input: CastVoteInput!) { castVote(input: $input) { ${RECEIPT} } }`,
           { input },
           null,
           // The deployed API's WAF rate-limits per device by this header (infra/waf.ts).

@@ -1,8 +1,10 @@
 /**
  * One voter token per device (browser profile): made once with crypto.randomUUID and kept in localStorage,
- * so castVote's "one vote per voter" holds per device. The vote a device cast is remembered per poll so the
- * vote page can say so.
+ * so castVote's "one vote per voter" holds per device. The ballot of the last receipt a device got is kept per
+ * poll, so the vote page can show it (and offer to change it where the poll allows).
  */
+import { parseRemembered, type RememberedBallot } from './kept-receipt.ts';
+
 const TOKEN_KEY = 'live-polls.voterToken';
 
 function randomId(): string {
@@ -31,17 +33,29 @@ export function idempotencyKey(): string {
   return randomId();
 }
 
-export function rememberVote(pollId: string, optionId: string): void {
+const voteKey = (pollId: string) => `live-polls.vote.${pollId}`;
+
+/** Keeps the receipt's ballot for `pollId` (a changed vote replaces the one kept before). */
+export function rememberVote(
+  pollId: string,
+  receipt: { readonly optionIds: readonly string[]; readonly voteId: string; readonly castAt: string },
+): void {
   try {
-    localStorage.setItem(`live-polls.vote.${pollId}`, optionId);
+    const kept: RememberedBallot = {
+      optionIds: [...receipt.optionIds],
+      voteId: receipt.voteId,
+      castAt: receipt.castAt,
+    };
+    localStorage.setItem(voteKey(pollId), JSON.stringify(kept));
   } catch {
     // storage unavailable: nothing to remember
   }
 }
 
-export function rememberedVote(pollId: string): string | null {
+/** The ballot this device was given a receipt for in `pollId`, or null. */
+export function rememberedVote(pollId: string): RememberedBallot | null {
   try {
-    return localStorage.getItem(`live-polls.vote.${pollId}`);
+    return parseRemembered(localStorage.getItem(voteKey(pollId)));
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 /** The start page: the polls open now, each linking to its vote page and its results. */
 import { type Api, toApiError } from './api.ts';
 import { formatInstant, h, setMessage } from './dom.ts';
+import { KIND_LABELS } from './labels.ts';
 import type { View } from './view.ts';
 
 export function mountHomeView(container: HTMLElement, api: Api): View {
@@ -30,7 +31,10 @@ export function mountHomeView(container: HTMLElement, api: Api): View {
             h(
               'p',
               { class: 'meta' },
-              poll.closesAt ? `Closes ${formatInstant(poll.closesAt)}` : 'Open until closed',
+              [
+                KIND_LABELS[poll.kind],
+                poll.closesAt ? `closes ${formatInstant(poll.closesAt)}` : 'open until closed',
+              ].join(' · '),
             ),
             h(
               'p',

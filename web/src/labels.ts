@@ -1,5 +1,5 @@
 /** Human names for the schema's enums, and the answers offered for each demographic question. */
-import type { DemographicField, PollStatus, ResultsVisibility } from '../../generated/graphql.ts';
+import type { DemographicField, PollKind, PollStatus, ResultsVisibility } from '../../generated/graphql.ts';
 
 export const FIELD_LABELS: Record<DemographicField, string> = {
   AGE_GROUP: 'Age group',
@@ -50,3 +50,31 @@ export const VISIBILITY_LABELS: Record<ResultsVisibility, string> = {
   ALWAYS: 'Always: voters see results while the poll is open',
   AFTER_CLOSE: 'Only after the poll closes (admins always can)',
 };
+
+export const KIND_LABELS: Record<PollKind, string> = {
+  SINGLE: 'One choice',
+  MULTIPLE: 'Several choices',
+  RANKED: 'Ranked choice (instant runoff)',
+};
+
+export const KIND_HINTS: Record<PollKind, string> = {
+  SINGLE: 'Each voter picks one option.',
+  MULTIPLE: 'Each voter ticks up to a number of options you set; results count voters per option.',
+  RANKED:
+    'Each voter ranks options in order of preference (2 to 10 options); the least popular is eliminated round by round until one has a majority.',
+};
+
+const ORDINAL_SUFFIX: Record<Intl.LDMLPluralRule, string> = {
+  zero: 'th',
+  one: 'st',
+  two: 'nd',
+  few: 'rd',
+  many: 'th',
+  other: 'th',
+};
+const ordinalRules = new Intl.PluralRules('en', { type: 'ordinal' });
+
+/** 1 → "1st", 2 → "2nd", 3 → "3rd", 11 → "11th": a rank as people say it. */
+export function ordinal(n: number): string {
+  return `${n}${ORDINAL_SUFFIX[ordinalRules.select(n)]}`;
+}

@@ -39,14 +39,18 @@ export function isNewer(next: PollResults, shown: PollResults | null): boolean {
   return next.totalVotes >= shown.totalVotes;
 }
 
-/** Zero counts for a poll no vote has reached yet. */
+/** Zero counts for a poll no vote has reached yet (a ranked poll: one round of zeros, no winner). */
 export function emptyResults(poll: Poll): PollResults {
+  const options = poll.options.map((option) => ({ optionId: option.id, label: option.label, votes: 0 }));
   return {
     pollId: poll.id,
     status: poll.status,
+    kind: poll.kind,
     totalVotes: 0,
-    options: poll.options.map((option) => ({ optionId: option.id, label: option.label, votes: 0 })),
+    options,
     demographics: [],
+    rounds: poll.kind === 'RANKED' ? [{ round: 1, options, exhausted: 0, eliminated: null }] : null,
+    winner: null,
     updatedAt: '',
   };
 }

@@ -2,7 +2,8 @@
  * The presenter view (#/poll/<id>/present): what goes on a projector while the room votes from its phones.
  * Full screen, large type, the results moving live (animated bars), the total, the poll's status, and how
  * to join: a QR code of the vote link and the same link short enough to read out. The demographic breakdown
- * is off by default (a room should not be shown who voted what unless the presenter chooses to).
+ * is off by default (a room should not be shown who voted what unless the presenter chooses to). A ranked
+ * poll shows its instant-runoff rounds moving live instead of the bars (runoff-rounds.ts).
  */
 import type { Poll, PollResults, PollStatus } from '../../generated/graphql.ts';
 import type { Api } from './api.ts';
@@ -12,6 +13,7 @@ import { pollLinks, readableLink } from './links.ts';
 import { followResults, liveFailureHint } from './live-results.ts';
 import { qrCodeSvg } from './qr-code.ts';
 import { throttledAnnouncer } from './results-view.ts';
+import { renderRounds } from './runoff-rounds.ts';
 import type { View } from './view.ts';
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
@@ -143,12 +145,17 @@ export function mountPresentView(container: HTMLElement, api: Api, pollId: strin
     },
     results: (value, fromSubscription) => {
       root.dataset.total = String(value.totalVotes);
+      const noun = { SINGLE: 'vote', MULTIPLE: 'voter', RANKED: 'ballot' }[value.kind];
       total.replaceChildren(
         h('span', { class: 'present-total-number' }, String(value.totalVotes)),
-        ` ${value.totalVotes === 1 ? 'vote' : 'votes'}`,
+        ` ${noun}${value.totalVotes === 1 ? '' : 's'}`,
       );
       showStatus(value.status);
-      const next = bars(value, barList);
+      // A ranked poll shows its runoff rounds (round 1 is the first preferences) in place of the bars.
+      const next =
+        value.kind === 'RANKED'
+          ? renderRounds(value, barList.matches('.runoff') ? barList : null, 2)
+          : bars(value, barList);
       barList.replaceWith(next);
       barList = next;
       showBreakdown();

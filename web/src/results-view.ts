@@ -8,8 +8,9 @@ import type { PollResults } from '../../generated/graphql.ts';
 import type { Api, ApiError } from './api.ts';
 import { barWidth, countAndShare, renderBreakdown } from './breakdown-chart.ts';
 import { formatInstant, h, setMessage } from './dom.ts';
-import { STATUS_LABELS } from './labels.ts';
+import { KIND_LABELS, STATUS_LABELS } from './labels.ts';
 import { followResults, liveFailureHint } from './live-results.ts';
+import { outcomeText, renderRounds } from './runoff-rounds.ts';
 
 export interface ResultsViewOptions {
   readonly api: Api;
@@ -28,8 +29,12 @@ export interface ResultsView {
   destroy(): void;
 }
 
-/** A bar per option: label, "n votes · p%", and the bar itself (for the eye; the text carries the numbers). */
+/**
+ * A bar per option: label, "n votes · p%", and the bar itself (for the eye; the text carries the numbers).
+ * Shares are of the ballots: for a MULTIPLE poll, of the voters (so they add up to more than 100%).
+ */
 export function renderBars(results: PollResults): HTMLElement {
+  const ofVoters = results.kind === 'MULTIPLE' ? ' of voters' : '';
   return h(
     'ul',
     { class: 'bars', 'data-testid': 'option-bars' },
@@ -44,7 +49,7 @@ export function renderBars(results: PollResults): HTMLElement {
           h(
             'span',
             { class: 'bar-count', 'data-testid': 'option-count' },
-            countAndShare(option.votes, results.totalVotes),
+            `${countAndShare(option.votes, results.totalVotes)}${ofVoters}`,
           ),
         ),
         h(
@@ -57,6 +62,25 @@ export function renderBars(results: PollResults): HTMLElement {
   );
 }
 
+/** The totals in words, as a screen reader says them; a ranked poll's last round and leader too. */
+export function resultsSentence(results: PollResults): string {
+  const counts = (options: PollResults['options']) => options.map((o) => `${o.label}: ${o.votes}`).join(', ');
+  if (results.kind === 'RANKED') {
+    const last = results.rounds?.[results.rounds.length - 1];
+    const rounds = last && last.round > 1 ? ` Round ${last.round}: ${counts(last.options)}.` : '';
+    return `${totalText(results)}. First preferences: ${counts(results.options)}.${rounds} ${outcomeText(results)}`;
+  }
+  return `${totalText(results)}. ${counts(results.options)}.`;
+}
+
+/** "3 votes in total", or for a MULTIPLE poll "3 voters", for a RANKED poll "3 ballots". */
+export function totalText(results: PollResults): string {
+  const n = results.totalVotes;
+  if (results.kind === 'MULTIPLE') return `${n} ${n === 1 ? 'voter' : 'voters'}`;
+  if (results.kind === 'RANKED') return `${n} ${n === 1 ? 'ballot' : 'ballots'}`;
+  return `${n} ${n === 1 ? 'vote' : 'votes'} in total`;
+}
+
 /** Says the totals to screen readers at most every few seconds: a busy poll would otherwise talk non-stop. */
 export function throttledAnnouncer(element: HTMLElement, everyMs = 5000) {
   let last = 0;
@@ -65,9 +89,7 @@ export function throttledAnnouncer(element: HTMLElement, everyMs = 5000) {
     announce(results: PollResults) {
       const say = () => {
         last = Date.now();
-        element.textContent = `${results.totalVotes} votes in total. ${results.options
-          .map((o) => `${o.label}: ${o.votes}`)
-          .join(', ')}.`;
+        element.textContent = resultsSentence(results);
       };
       clearTimeout(timer);
       const wait = last + everyMs - Date.now();
@@ -110,12 +132,23 @@ export function mountResultsView(container: HTMLElement, options: ResultsViewOpt
     results: (results, fromSubscription) => {
       const poll = follow.poll();
       root.dataset.total = String(results.totalVotes);
-      total.textContent = `${results.totalVotes} ${results.totalVotes === 1 ? 'vote' : 'votes'} in total`;
-      const parts = [STATUS_LABELS[results.status]];
+      total.textContent = totalText(results);
+      const parts = [STATUS_LABELS[results.status], KIND_LABELS[results.kind]];
       if (results.updatedAt) parts.push(`updated ${formatInstant(results.updatedAt)}`);
       meta.textContent = parts.join(' · ');
+      // A ranked poll's first preferences are its round 1: the rounds replace the bars.
+      const previousRounds = body.querySelector<HTMLElement>('.runoff');
       body.replaceChildren(
-        renderBars(results),
+        results.kind === 'RANKED'
+          ? renderRounds(results, previousRounds, level === 1 ? 2 : 3)
+          : renderBars(results),
+        results.kind === 'MULTIPLE' && poll
+          ? h(
+              'p',
+              { class: 'hint' },
+              `Each voter could choose up to ${poll.maxChoices ?? poll.options.length} options: shares are of the voters, so together they can add up to more than 100%.`,
+            )
+          : '',
         poll && poll.demographicFields.length > 0 ? renderBreakdown(results, poll.demographicFields) : '',
       );
       if (fromSubscription) announcements.announce(results);

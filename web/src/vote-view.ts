@@ -1,13 +1,24 @@
 /**
- * The voter's page for one poll: pick an option, optionally answer the poll's demographic questions, vote.
- * The vote carries this device's voter token (device.ts); the receipt's `duplicate` and every contract
- * error become a sentence.
+ * The voter's page for one poll: make a ballot (one option, several, or a ranking: ballot-controls.ts),
+ * optionally answer the poll's demographic questions, vote. The vote carries this device's voter token
+ * (device.ts); the receipt's ballot is kept on the device and shown, and where the poll allows vote changes
+ * the same form sends a new ballot ("Change my vote"). The receipt's `duplicate` and every contract error
+ * become a sentence.
  */
 import type { DemographicsInput, Poll } from '../../generated/graphql.ts';
 import { type Api, ApiError, toApiError } from './api.ts';
+import { ballotControl } from './ballot-controls.ts';
 import { idempotencyKey, rememberedVote, rememberVote, voterToken } from './device.ts';
 import { formatInstant, h, setMessage, uid } from './dom.ts';
-import { answerLabel, FIELD_INPUT, FIELD_LABELS, FIELD_ORDER, STATUS_LABELS } from './labels.ts';
+import {
+  answerLabel,
+  FIELD_INPUT,
+  FIELD_LABELS,
+  FIELD_ORDER,
+  KIND_LABELS,
+  ordinal,
+  STATUS_LABELS,
+} from './labels.ts';
 import { DUPLICATE_VOTE_MESSAGE } from './messages.ts';
 import type { View } from './view.ts';
 
@@ -44,8 +55,34 @@ export function mountVoteView(container: HTMLElement, api: Api, pollId: string):
   return { ready, destroy() {} };
 }
 
+/** The ballot in words: “Tea”, “Coffee” (poll order), or 1st “Tea”, 2nd “Coffee” for a ranking. */
+export function ballotWords(poll: Poll, optionIds: readonly string[]): string {
+  const label = (id: string) => `“${poll.options.find((option) => option.id === id)?.label ?? id}”`;
+  return poll.kind === 'RANKED'
+    ? optionIds.map((id, index) => `${ordinal(index + 1)} ${label(id)}`).join(', ')
+    : optionIds.map(label).join(', ');
+}
+
+/** "your vote for “Tea”" or "your ranking (1st “Tea”, 2nd “Coffee”)". */
+function ballotPhrase(poll: Poll, optionIds: readonly string[]): string {
+  return poll.kind === 'RANKED'
+    ? `your ranking (${ballotWords(poll, optionIds)})`
+    : `your vote for ${ballotWords(poll, optionIds)}`;
+}
+
+/** What the device's kept receipt says, above the form. */
+function previousText(poll: Poll, optionIds: readonly string[]): string {
+  const said =
+    poll.kind === 'RANKED'
+      ? `This device’s ranking in this poll: ${ballotWords(poll, optionIds)}.`
+      : `This device has voted in this poll, for ${ballotWords(poll, optionIds)}.`;
+  return poll.allowVoteChange && poll.status !== 'CLOSED'
+    ? `${said} You can change your vote until the poll closes: change your choice below and press “Change my vote”.`
+    : said;
+}
+
 function renderPoll(api: Api, poll: Poll): Node[] {
-  const facts: string[] = [STATUS_LABELS[poll.status]];
+  const facts: string[] = [STATUS_LABELS[poll.status], KIND_LABELS[poll.kind]];
   if (poll.status === 'SCHEDULED' && poll.opensAt) facts.push(`opens ${formatInstant(poll.opensAt)}`);
   if (poll.status !== 'CLOSED' && poll.closesAt) facts.push(`closes ${formatInstant(poll.closesAt)}`);
   if (poll.status === 'CLOSED' && (poll.closedAt ?? poll.closesAt)) {
@@ -60,40 +97,27 @@ function renderPoll(api: Api, poll: Poll): Node[] {
       : '',
   );
   const meta = h('p', { class: 'meta' }, facts.join(' · '));
+  const previous = rememberedVote(poll.id)?.optionIds.filter((id) =>
+    poll.options.some((option) => option.id === id),
+  );
+  const previousNote = h('p', { class: 'hint', 'data-testid': 'previous-vote', hidden: true });
+  const showPrevious = (optionIds: readonly string[] | undefined) => {
+    previousNote.hidden = !optionIds?.length;
+    previousNote.textContent = optionIds?.length ? previousText(poll, optionIds) : '';
+  };
+  showPrevious(previous);
   if (poll.status === 'CLOSED') {
     return [
       meta,
       h('p', { class: 'message', 'data-kind': 'info' }, 'This poll is closed: it no longer takes votes.'),
+      previousNote,
       resultsLink,
     ];
   }
 
-  const previous = rememberedVote(poll.id);
-  const previousLabel = poll.options.find((option) => option.id === previous)?.label;
   const status = h('p', { class: 'message', role: 'status', hidden: true, 'data-testid': 'vote-message' });
   const alert = h('p', { class: 'message', role: 'alert', hidden: true, 'data-testid': 'vote-error' });
-
-  const choices = h(
-    'fieldset',
-    {},
-    h('legend', {}, 'Your choice'),
-    poll.options.map((option) => {
-      const id = uid('option');
-      return h(
-        'div',
-        { class: 'choice' },
-        h('input', {
-          type: 'radio',
-          name: 'option',
-          id,
-          value: option.id,
-          required: true,
-          checked: option.id === previous,
-        }),
-        h('label', { for: id }, option.label),
-      );
-    }),
-  );
+  const choices = ballotControl(poll, previous ?? []);
 
   const questions =
     poll.demographicFields.length === 0
@@ -122,18 +146,14 @@ function renderPoll(api: Api, poll: Poll): Node[] {
           }),
         );
 
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Vote');
+  // With vote change, a device that voted sends its new ballot with "Change my vote".
+  const submitLabel = (voted: boolean) => (voted && poll.allowVoteChange ? 'Change my vote' : 'Vote');
+  const submit = h('button', { type: 'submit', class: 'primary' }, submitLabel(Boolean(previous?.length)));
   const form = h(
     'form',
     { class: 'vote-form', novalidate: true },
-    previousLabel
-      ? h(
-          'p',
-          { class: 'hint', 'data-testid': 'previous-vote' },
-          `This device has voted in this poll, for “${previousLabel}”.`,
-        )
-      : null,
-    choices,
+    previousNote,
+    choices.element,
     questions,
     h('div', { class: 'actions' }, submit),
     status,
@@ -145,31 +165,36 @@ function renderPoll(api: Api, poll: Poll): Node[] {
     );
   }
 
-  // One key per attempt: pressing Vote again after a network failure retries the same vote.
+  // One key per attempt: pressing Vote again after a network failure retries the same ballot with the same
+  // key (so a change that did land is not made twice); any edit to the form starts a new attempt.
   let attemptKey: string | null = null;
-  let attemptChoice = '';
-  form.addEventListener('change', () => {
+  let attemptBallot = '';
+  const newAttempt = () => {
     attemptKey = null;
-  });
+  };
+  form.addEventListener('change', newAttempt);
+  choices.onChange(newAttempt);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     setMessage(status, '');
     setMessage(alert, '');
-    const data = new FormData(form);
-    const optionId = String(data.get('option') ?? '');
-    if (!optionId) {
-      setMessage(alert, 'Pick one of the options first.', 'error');
-      form.querySelector<HTMLInputElement>('input[name="option"]')?.focus();
+    const problem = choices.problem();
+    if (problem) {
+      setMessage(alert, problem, 'error');
+      choices.focus();
       return;
     }
+    const optionIds = choices.ballot();
+    const data = new FormData(form);
     const demographics: DemographicsInput = {};
     for (const field of poll.demographicFields) {
       const value = String(data.get(FIELD_INPUT[field]) ?? '');
       if (value) demographics[FIELD_INPUT[field]] = value;
     }
-    if (!attemptKey || attemptChoice !== optionId) {
+    const ballotKey = JSON.stringify(optionIds);
+    if (!attemptKey || attemptBallot !== ballotKey) {
       attemptKey = idempotencyKey();
-      attemptChoice = optionId;
+      attemptBallot = ballotKey;
     }
     const token = voterToken();
     submit.disabled = true;
@@ -178,24 +203,40 @@ function renderPoll(api: Api, poll: Poll): Node[] {
     try {
       const receipt = await api.castVote({
         pollId: poll.id,
-        optionId,
+        // SINGLE keeps sending optionId, as clients did before there were kinds.
+        ...(poll.kind === 'SINGLE' ? { optionId: optionIds[0] } : { optionIds }),
         ...(token ? { voterToken: token } : {}),
         idempotencyKey: attemptKey,
         ...(Object.keys(demographics).length > 0 ? { demographics } : {}),
       });
-      rememberVote(poll.id, receipt.optionId);
-      const label = poll.options.find((option) => option.id === receipt.optionId)?.label ?? receipt.optionId;
+      const recorded = receipt.optionIds?.length ? receipt.optionIds : [receipt.optionId];
+      rememberVote(poll.id, { ...receipt, optionIds: recorded });
+      showPrevious(recorded);
+      submit.textContent = submitLabel(true);
+      const phrase = ballotPhrase(poll, recorded);
       setMessage(
         status,
-        receipt.duplicate ? DUPLICATE_VOTE_MESSAGE : `Thank you: your vote for “${label}” is counted.`,
+        receipt.duplicate
+          ? DUPLICATE_VOTE_MESSAGE
+          : receipt.replacedVoteId
+            ? `Changed: ${phrase} is counted, in place of your earlier vote.`
+            : `Thank you: ${phrase} is counted.`,
         'success',
       );
       status.dataset.duplicate = String(receipt.duplicate);
+      status.dataset.changed = String(Boolean(receipt.replacedVoteId) && !receipt.duplicate);
       attemptKey = null;
     } catch (thrown) {
       const failure = toApiError(thrown);
       setMessage(status, '');
-      setMessage(alert, failure.message, 'error');
+      setMessage(
+        alert,
+        // With vote change, AlreadyVoted means a change raced another or hit the limit: the server says which.
+        failure.kind === 'AlreadyVoted' && poll.allowVoteChange && failure.detail
+          ? `Your vote was not changed: ${failure.detail}`
+          : failure.message,
+        'error',
+      );
       alert.dataset.errorKind = failure.kind;
       if (failure.kind !== 'Network') attemptKey = null;
     } finally {
