@@ -18,7 +18,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type PollItem, pollStatus } from '../../resolvers/lib/poll.ts';
-import { toPollResults } from '../common/counts.ts';
+import { toPollResults, versionOf } from '../common/counts.ts';
 import { MetricUnit } from '../common/observability.ts';
 import type { ResultsStore } from '../common/store.ts';
 import { csvRow } from './csv.ts';
@@ -282,10 +282,12 @@ export class Exporter {
     const at = new Date(now()).toISOString();
     const totals = await store.totalsFromShards(poll.id);
     const status = pollStatus(poll, at);
-    if (state.results?.total === totals.total && state.results.status === status) return false;
+    // The version, not the total: a change of vote moves counts and leaves the total as it was.
+    const version = versionOf(totals);
+    if (state.results?.total === version && state.results.status === status) return false;
     const results = toPollResults(poll, totals, at, at);
     await sink.put(resultsKey(poll.id), `${JSON.stringify(results, null, 2)}\n`, 'application/json');
-    await this.watermarks.recordSnapshot(poll.id, { total: totals.total, status });
+    await this.watermarks.recordSnapshot(poll.id, { total: version, status });
     return true;
   }
 

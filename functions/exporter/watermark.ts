@@ -30,6 +30,7 @@ export interface ExportPlan {
 
 /** The last results snapshot written. */
 export interface SnapshotMark {
+  /** The version of the totals snapshotted (functions/common/counts.ts, versionOf); stored as `total`. */
   readonly total: number;
   readonly status: string;
 }

@@ -30,6 +30,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import {
+  addVote,
   ballotOf,
   ballotProblem,
   type CountedBallot,
@@ -145,7 +146,10 @@ function runs(poll: CountedPoll, votes: readonly StreamVote[]): StreamVote[][] {
   let current: StreamVote[] = [];
   let names = new Set<string>();
   for (const vote of votes) {
-    const counters = [...deltasOf(poll, [vote]).counters.keys()];
+    // Only the counter names matter here: leave the runoff counters out.
+    const deltas = { counters: new Map<string, number>(), runoff: null };
+    addVote(poll, deltas, vote);
+    const counters = [...deltas.counters.keys()];
     const added = counters.filter((n) => !names.has(n));
     if (current.length > 0 && names.size + added.length > MAX_COUNTERS_PER_UPDATE) {
       out.push(current);

@@ -8,6 +8,7 @@ import { type LocalS3, startLocalS3 } from '../../local/s3/server.ts';
 import { callers, type TestApi, testApi } from '../support/api.ts';
 import { allItems, putRaw } from '../support/items.ts';
 import { fromNow, HOUR, pollInput } from '../support/polls.ts';
+import { changeRecord, functionsFor, voteRecord } from '../support/tally.ts';
 import { download, exporterFor, partRows } from './support.ts';
 
 let api: TestApi;
@@ -284,6 +285,28 @@ describe('the exporter', () => {
     expect(run.polls.find((poll) => poll.pollId === recent)).toMatchObject({ rows: 2 });
     expect(run.polls.find((poll) => poll.pollId === oldId)).toBeUndefined();
     expect(sorted((await exportedRows(recent)).map((row) => row.vote_id as string))).toEqual(sorted(cast));
+  });
+
+  it('writes the results snapshot again when a change of vote moves the counts but not the total', async () => {
+    const pollId = await newPoll({ allowVoteChange: true });
+    // The tally counts a ballot and then its change (a MODIFY record), as the stream would carry them.
+    const tally = functionsFor({ pollsTable: api.tables.POLLS_TABLE, redisUrl: null });
+    const voter = { pollId, voter: 'device:changer' };
+    try {
+      await tally.tally('shard-x', [voteRecord(1, { ...voter, optionId: 'opt1' })]);
+      const first = (await exporter().run()).polls.find((poll) => poll.pollId === pollId);
+      await tally.tally('shard-x', [
+        changeRecord(2, { ...voter, n: 1, optionId: 'opt1' }, { ...voter, optionId: 'opt2' }),
+      ]);
+      const second = (await exporter().run()).polls.find((poll) => poll.pollId === pollId);
+
+      expect([first?.resultsWritten, second?.resultsWritten]).toEqual([true, true]);
+      const results = JSON.parse((await download(client, s3.bucket, resultsKey(pollId))).toString('utf8'));
+      expect(results.totalVotes).toBe(1);
+      expect(results.options.map((option: { votes: number }) => option.votes)).toEqual([0, 1, 0]);
+    } finally {
+      tally.close();
+    }
   });
 
   it('writes the results snapshot when the results change, and not again when they do not', async () => {

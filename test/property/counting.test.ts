@@ -8,6 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ballotOf as ballotOfItem,
+  ballotProblem,
   type CountedBallot,
   type CountedPoll,
   type CountedVote,
@@ -266,4 +268,44 @@ describe('the runoff counters as stored', () => {
       ),
     );
   });
+});
+
+describe('reading a ballot from a vote item', () => {
+  it.each([
+    { item: { optionId: 'opt1' }, ballot: ['opt1'] },
+    { item: { optionId: 'opt2', optionIds: ['opt2', 'opt1'] }, ballot: ['opt2', 'opt1'] },
+    { item: { optionIds: ['opt3'] }, ballot: ['opt3'] },
+    { item: {}, ballot: null },
+    { item: { optionId: '' }, ballot: null },
+    { item: { optionId: 'opt1', optionIds: [] }, ballot: null },
+    { item: { optionId: 'opt1', optionIds: ['opt1', 7] }, ballot: null },
+    { item: { optionId: 'opt1', optionIds: 'opt1' }, ballot: null },
+  ])('reads $item as $ballot', ({ item, ballot }) => {
+    expect(ballotOfItem(item)).toEqual(ballot);
+  });
+
+  it.each([
+    { kind: 'SINGLE', options: 3, ballot: ['opt1'], problem: null },
+    { kind: 'SINGLE', options: 3, ballot: ['opt9'], problem: null },
+    { kind: 'SINGLE', options: 3, ballot: ['opt1', 'opt2'], problem: 'a SINGLE ballot holds one option' },
+    { kind: 'MULTIPLE', options: 3, ballot: ['opt1', 'opt3'], problem: null },
+    {
+      kind: 'MULTIPLE',
+      options: 3,
+      ballot: ['opt1', 'opt4'],
+      problem: 'the ballot names "opt4", not an option of the poll',
+    },
+    { kind: 'RANKED', options: 3, ballot: ['opt2', 'opt2'], problem: 'the ballot repeats an option' },
+    {
+      kind: 'RANKED',
+      options: 11,
+      ballot: ['opt1'],
+      problem: 'a RANKED poll has at most 10 options; this one has 11',
+    },
+  ] as const)(
+    'a $kind ballot $ballot of a poll of $options options: $problem',
+    ({ kind, options, ballot, problem }) => {
+      expect(ballotProblem(pollOf(kind, options), { optionIds: ballot, demographics: {} })).toBe(problem);
+    },
+  );
 });

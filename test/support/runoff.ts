@@ -4,6 +4,7 @@
  */
 import type { PollResults } from '../../generated/graphql.ts';
 
+/** One round of the reference count: votes of the options still in, by option id. */
 export interface ReferenceRound {
   votes: Map<string, number>;
   exhausted: number;
@@ -54,7 +55,7 @@ export function referenceRunoff(options: readonly string[], ballots: readonly (r
   }
 }
 
-/** The rounds and winner of results, in the reference's shape. */
+/** The rounds and winner of PollResults, in the reference's shape, to compare with {@link referenceRunoff}. */
 export const runoffOf = (results: PollResults) => ({
   rounds: (results.rounds ?? []).map((round) => ({
     votes: new Map(round.options.map((option) => [option.optionId, option.votes])),
