@@ -29,31 +29,36 @@ interface Variant {
   readonly nodeOptions: string | null;
 }
 
-/** The bundlings compared: the previous settings (the baseline), each change alone, and the current. */
+const SDK_EXTERNAL = ['@aws-sdk/*', '@smithy/*', '@aws-crypto/*'] as const;
+const SOURCE_MAPS_FLAG = '--enable-source-maps';
+
+/**
+ * The bundlings compared: the previous settings (the baseline, first), then each change alone and both. The
+ * one infra/functions.ts uses now is marked in the results.
+ */
 export const COLDSTART_VARIANTS: readonly Variant[] = [
-  {
-    name: 'before (SDK bundled, --enable-source-maps)',
-    externalModules: [],
-    nodeOptions: '--enable-source-maps',
-  },
-  {
-    name: 'SDK external, --enable-source-maps',
-    externalModules: FUNCTION_BUNDLING.externalModules,
-    nodeOptions: '--enable-source-maps',
-  },
-  {
-    name: 'now (infra/functions.ts)',
-    externalModules: FUNCTION_BUNDLING.externalModules,
-    nodeOptions: FUNCTION_BUNDLING.nodeOptions,
-  },
+  { name: 'before: SDK bundled, source-map flag', externalModules: [], nodeOptions: SOURCE_MAPS_FLAG },
+  { name: 'SDK bundled, no flag', externalModules: [], nodeOptions: null },
+  { name: 'SDK external, source-map flag', externalModules: SDK_EXTERNAL, nodeOptions: SOURCE_MAPS_FLAG },
+  { name: 'SDK external, no flag', externalModules: SDK_EXTERNAL, nodeOptions: null },
 ];
 
+/** Whether a variant is how infra/functions.ts bundles the functions now. */
+function isCurrent(variant: Variant): boolean {
+  return (
+    variant.nodeOptions === FUNCTION_BUNDLING.nodeOptions &&
+    variant.externalModules.join() === FUNCTION_BUNDLING.externalModules.join()
+  );
+}
+
 /** How many fresh processes per function and variant. */
-export const COLDSTART_PLAN = { processesPerVariant: 7 } as const;
+export const COLDSTART_PLAN = { processesPerVariant: 9 } as const;
 
 /** The figures of one function bundled one way. */
 export interface VariantFigures {
   readonly variant: string;
+  /** This is how infra/functions.ts bundles the functions now. */
+  readonly current: boolean;
   readonly bundleBytes: number;
   readonly sourceMapBytes: number;
   readonly nodeOptions: string | null;
@@ -65,6 +70,10 @@ export interface VariantFigures {
   readonly handlerInitMs: number;
   /** moduleLoadMs + firstInvokeMs: what the first request waits for beyond Node's own start. */
   readonly coldMs: number;
+  /** The same in CPU time of the process. */
+  readonly moduleLoadCpuMs: number;
+  readonly handlerInitCpuMs: number;
+  readonly coldCpuMs: number;
   readonly samples: ProbeOutcome[];
 }
 
@@ -76,12 +85,18 @@ export interface ColdStartFigures {
   readonly firstFailure: string | null;
 }
 
-/** What one probe process reports. */
+/**
+ * What one probe process reports: wall times, and the CPU time the process used for the same steps (on a
+ * shared machine the CPU time is the steadier figure; the wall time includes waiting for a core).
+ */
 interface ProbeOutcome {
   readonly nodeStartMs: number;
   readonly moduleLoadMs: number;
   readonly firstInvokeMs: number;
   readonly secondInvokeMs: number;
+  readonly moduleLoadCpuMs: number;
+  readonly firstInvokeCpuMs: number;
+  readonly secondInvokeCpuMs: number;
 }
 
 const PROBE = `'use strict';
@@ -93,14 +108,26 @@ const report = (outcome) => {
   process.stdout.write('\\nCOLDSTART ' + JSON.stringify(outcome) + '\\n', () => process.exit(0));
 };
 (async () => {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const { handler } = require(bundle);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   await handler(event, {});
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
   await handler(event, {});
   const t3 = performance.now();
-  report({ nodeStartMs, moduleLoadMs: t1 - t0, firstInvokeMs: t2 - t1, secondInvokeMs: t3 - t2 });
+  const c3 = process.cpuUsage();
+  report({
+    nodeStartMs,
+    moduleLoadMs: t1 - t0,
+    firstInvokeMs: t2 - t1,
+    secondInvokeMs: t3 - t2,
+    moduleLoadCpuMs: (c1.user + c1.system - c0.user - c0.system) / 1000,
+    firstInvokeCpuMs: (c2.user + c2.system - c1.user - c1.system) / 1000,
+    secondInvokeCpuMs: (c3.user + c3.system - c2.user - c2.system) / 1000,
+  });
 })().catch((error) => report({ error: String((error && error.stack) || error) }));
 `;
 
@@ -222,6 +249,7 @@ export async function benchColdStart(
         runs.length === 0 ? Number.NaN : round2(summarize(runs.map(pick)).p50);
       const figures: VariantFigures = {
         variant: variant.name,
+        current: isCurrent(variant),
         bundleBytes: bundle.bytes,
         sourceMapBytes: bundle.mapBytes,
         nodeOptions: variant.nodeOptions,
@@ -231,18 +259,25 @@ export async function benchColdStart(
         secondInvokeMs: median((outcome) => outcome.secondInvokeMs),
         handlerInitMs: median((outcome) => outcome.firstInvokeMs - outcome.secondInvokeMs),
         coldMs: median((outcome) => outcome.moduleLoadMs + outcome.firstInvokeMs),
+        moduleLoadCpuMs: median((outcome) => outcome.moduleLoadCpuMs),
+        handlerInitCpuMs: median((outcome) => outcome.firstInvokeCpuMs - outcome.secondInvokeCpuMs),
+        coldCpuMs: median((outcome) => outcome.moduleLoadCpuMs + outcome.firstInvokeCpuMs),
         samples: runs.map((outcome) => ({
           nodeStartMs: round2(outcome.nodeStartMs),
           moduleLoadMs: round2(outcome.moduleLoadMs),
           firstInvokeMs: round2(outcome.firstInvokeMs),
           secondInvokeMs: round2(outcome.secondInvokeMs),
+          moduleLoadCpuMs: round2(outcome.moduleLoadCpuMs),
+          firstInvokeCpuMs: round2(outcome.firstInvokeCpuMs),
+          secondInvokeCpuMs: round2(outcome.secondInvokeCpuMs),
         })),
       };
       log(
         `cold start ${name} [${variant.name}]: ${kb(bundle.bytes)} KB (+${kb(bundle.mapBytes)} KB map), ` +
           `node start ${figures.nodeStartMs} ms, module load ${figures.moduleLoadMs} ms, ` +
           `handler init ${figures.handlerInitMs} ms (first invoke ${figures.firstInvokeMs} ms, ` +
-          `second ${figures.secondInvokeMs} ms)`,
+          `second ${figures.secondInvokeMs} ms); CPU: load ${figures.moduleLoadCpuMs} ms, init ` +
+          `${figures.handlerInitCpuMs} ms`,
       );
       return figures;
     });

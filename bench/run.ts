@@ -253,20 +253,35 @@ function coldStartTable(figures: ColdStartFigures): string {
     const before = variants[0];
     for (const entry of variants) {
       rows.push([
-        `${name}: ${entry.variant}`,
+        `${name}: ${entry.variant}${entry.current ? ' (now)' : ''}`,
         `${fixed(entry.bundleBytes / 1024, 0)}${entry.bundleBytes / 1024 <= TARGETS.bundleKb ? '' : ' (> 250)'}`,
         fixed(entry.moduleLoadMs, 1),
         fixed(entry.handlerInitMs, 1),
         fixed(entry.coldMs, 1),
         before ? fixed(entry.coldMs / before.coldMs, 2) : '',
+        `${fixed(entry.moduleLoadCpuMs, 0)} / ${fixed(entry.handlerInitCpuMs, 0)} / ${fixed(entry.coldCpuMs, 0)}`,
+        before ? fixed(entry.coldCpuMs / before.coldCpuMs, 2) : '',
       ]);
     }
   }
   const lines = [
     `cold starts (median of ${figures.plan.processesPerVariant} fresh Node processes per row; the first row of each function is the baseline)`,
-    table(['function: bundling', 'KB', 'load ms', 'init ms', 'load+1st ms', 'vs before'], rows),
+    table(
+      [
+        'function: bundling',
+        'KB',
+        'load ms',
+        'init ms',
+        'load+1st ms',
+        'vs before',
+        'CPU load / init / load+1st ms',
+        'CPU vs before',
+      ],
+      rows,
+    ),
     'KB: minified bundle (source map beside it); load: require() of the bundle, externalised SDK included;',
-    'init: first invocation minus the second; load+1st: what the first request waits for beyond Node start.',
+    'init: first invocation minus the second; load+1st: what the first request waits for beyond Node start;',
+    "CPU: the same steps in the probe process's CPU time (steadier than wall time on a shared machine).",
   ];
   if (figures.firstFailure) lines.push(`first failure: ${figures.firstFailure}`);
   return lines.join('\n');
