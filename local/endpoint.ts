@@ -25,6 +25,7 @@ import { signUserPoolToken } from './auth/jwt.ts';
 import { loadOrCreateAuthSettings } from './auth/settings.ts';
 import type { AuthSettings } from './auth/types.ts';
 import { createDynamoDbDataSource } from './datasources/dynamodb.ts';
+import { createDynamoDbHttpClient } from './datasources/dynamodb-http.ts';
 import { createLambdaDataSource } from './datasources/lambda.ts';
 import { createNoneDataSource } from './datasources/none.ts';
 import { startDynamoDbLocal } from './dynamodb/dynamodb-local.ts';
@@ -138,6 +139,14 @@ async function start(
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   stops.push(async () => client.destroy());
+  // The resolvers' data sources speak DynamoDB's wire JSON through a lean client (dynamodb-http.ts); the SDK
+  // client above serves table setup and the results function's fallback reads.
+  const calls = createDynamoDbHttpClient({
+    endpoint: dynamo.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  stops.push(async () => calls.close());
   const tableNames = Object.fromEntries(TABLES.map((table) => [table.envVar, table.id]));
   await createTables(client, TABLES, tableNames);
   log(`tables            ${Object.values(tableNames).join(', ')} (from infra/tables.ts)`);
@@ -191,8 +200,8 @@ async function start(
   const executor = createFieldExecutor({
     resolvers: loadResolvers(),
     dataSources: {
-      polls: createDynamoDbDataSource({ client, tableName: tableNames.POLLS_TABLE as string }),
-      votes: createDynamoDbDataSource({ client, tableName: tableNames.VOTES_TABLE as string }),
+      polls: createDynamoDbDataSource({ client: calls, tableName: tableNames.POLLS_TABLE as string }),
+      votes: createDynamoDbDataSource({ client: calls, tableName: tableNames.VOTES_TABLE as string }),
       results: createLambdaDataSource((event) => results(event as ResultsRequest)),
       none: createNoneDataSource(),
     },

@@ -12,7 +12,9 @@ export function createResultsHandler(deps: ResultsDeps): (event: ResultsRequest)
     try {
       return await resultsFor(deps, event);
     } finally {
-      deps.metrics.publishStoredMetrics();
+      // Most requests record no metric (a Redis hit); publishing an empty buffer logs a Powertools warning
+      // line per request.
+      if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
     }
   };
 }

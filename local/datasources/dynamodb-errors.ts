@@ -1,7 +1,7 @@
 /**
  * The errors the local DynamoDB data source reports in `ctx.error`, shaped as AppSync reports them.
  */
-import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { DynamoDbServiceError } from './dynamodb-http.ts';
 import type { DataSourceError } from './types.ts';
 
 /** `ctx.error.type` AppSync reports when a request object is malformed. */
@@ -39,17 +39,17 @@ export function invalidNextTokenError(): DataSourceError {
 }
 
 /**
- * Maps an error thrown by the SDK client to `ctx.error`: type `DynamoDB:<ExceptionName>` and DynamoDB's
+ * Maps an error thrown by the DynamoDB client to `ctx.error`: type `DynamoDB:<ExceptionName>` and DynamoDB's
  * message followed by the service details, as AppSync's Java SDK formats them (e.g. "The conditional
  * request failed (Service: DynamoDb, Status Code: 400, Request ID: …)").
  *
  * @param error - whatever the client threw.
  */
-export function fromSdkError(error: unknown): DataSourceError {
+export function fromDynamoDbError(error: unknown): DataSourceError {
   if (error instanceof RequestObjectError) return { type: error.type, message: error.message };
-  if (error instanceof DynamoDBServiceException) {
-    const status = error.$metadata.httpStatusCode ?? 400;
-    const requestId = error.$metadata.requestId ?? 'local';
+  if (error instanceof DynamoDbServiceError) {
+    const status = error.statusCode;
+    const requestId = error.requestId || 'local';
     const message = error.message || error.name;
     return {
       type: `DynamoDB:${error.name}`,

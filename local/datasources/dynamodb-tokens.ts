@@ -2,8 +2,7 @@
  * Pagination tokens for Query and Scan. AppSync hands out an opaque `nextToken` instead of DynamoDB's
  * LastEvaluatedKey; locally it is the base64url of a small JSON document.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { isRecord } from './dynamodb-values.ts';
+import { type AttributeValue, isRecord } from './dynamodb-values.ts';
 
 const TOKEN_VERSION = 1;
 
@@ -27,10 +26,10 @@ export function encodeNextToken(
   if (!lastEvaluatedKey || Object.keys(lastEvaluatedKey).length === 0) return null;
   const key: Record<string, Record<string, string>> = {};
   for (const [name, value] of Object.entries(lastEvaluatedKey)) {
-    // Key attributes are S, N or B; bytes travel as base64 since JSON has no binary type.
+    // Key attributes are S, N or B (base64 on the wire already).
     if (value.S !== undefined) key[name] = { S: value.S };
     else if (value.N !== undefined) key[name] = { N: value.N };
-    else if (value.B !== undefined) key[name] = { B: Buffer.from(value.B).toString('base64') };
+    else if (value.B !== undefined) key[name] = { B: value.B };
   }
   const document = { version: TOKEN_VERSION, table: scope.table, index: scope.index ?? null, key };
   return Buffer.from(JSON.stringify(document), 'utf8').toString('base64url');
@@ -69,7 +68,7 @@ export function decodeNextToken(
     if (!isRecord(value) || Object.keys(value).length !== 1) return undefined;
     if (typeof value.S === 'string') restored[name] = { S: value.S };
     else if (typeof value.N === 'string') restored[name] = { N: value.N };
-    else if (typeof value.B === 'string') restored[name] = { B: Buffer.from(value.B, 'base64') };
+    else if (typeof value.B === 'string') restored[name] = { B: value.B };
     else return undefined;
   }
   return Object.keys(restored).length > 0 ? restored : undefined;

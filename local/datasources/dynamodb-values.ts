@@ -1,18 +1,34 @@
 /**
  * Converts between the DynamoDB typed JSON that APPSYNC_JS request handlers produce (through
- * `util.dynamodb.toMapValues` and friends) and what the low-level SDK client sends and returns.
+ * `util.dynamodb.toMapValues` and friends) and DynamoDB's wire JSON, which the data source's client sends and
+ * returns as is (dynamodb-http.ts).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { RequestObjectError } from './dynamodb-errors.ts';
 
-/** A map of attribute names to SDK attribute values, i.e. an item or a key. */
+/**
+ * One attribute value in DynamoDB's wire JSON (DynamoDB API reference, AttributeValue): numbers as decimal
+ * strings, binaries as base64 strings.
+ */
+export interface AttributeValue {
+  S?: string;
+  N?: string;
+  B?: string;
+  BOOL?: boolean;
+  NULL?: boolean;
+  M?: AttributeMap;
+  L?: AttributeValue[];
+  SS?: string[];
+  NS?: string[];
+  BS?: string[];
+}
+
+/** A map of attribute names to attribute values, i.e. an item or a key. */
 export type AttributeMap = Record<string, AttributeValue>;
 
 /**
- * Converts one typed value from a request object into an SDK attribute value. AppSync's `util.dynamodb`
- * helpers write numbers as JSON numbers (`{ N: 3 }`) and binaries as base64 strings, while the SDK wants
- * numeric strings and bytes.
+ * Converts one typed value from a request object into a wire attribute value. AppSync's `util.dynamodb`
+ * helpers write numbers as JSON numbers (`{ N: 3 }`), while DynamoDB wants numeric strings; binaries are
+ * re-encoded so DynamoDB sees canonical base64.
  *
  * @param value - a typed value such as `{ S: 'x' }` or `{ N: 3 }`.
  * @param path - where the value sits in the request object, for error messages.
@@ -57,7 +73,7 @@ export function toAttributeValue(value: unknown, path: string): AttributeValue {
 }
 
 /**
- * Converts a map of typed values (a key, an item, `expressionValues`) into SDK attribute values.
+ * Converts a map of typed values (a key, an item, `expressionValues`) into wire attribute values.
  *
  * @param value - the typed map from the request object.
  * @param path - where it sits in the request object, for error messages.
@@ -78,24 +94,24 @@ export function toAttributeMap(value: unknown, path: string): AttributeMap {
  */
 export function toPlainItem(item: AttributeMap | undefined): Record<string, unknown> | null {
   if (!item) return null;
-  // Numbers beyond 2^53 lose precision instead of throwing, as they would in any JSON result.
-  return toPlainJson(unmarshall(item, { wrapNumbers: (text: string) => Number(text) })) as Record<
-    string,
-    unknown
-  >;
+  const plain: Record<string, unknown> = {};
+  for (const name in item) plain[name] = toPlainValue(item[name] as AttributeValue);
+  return plain;
 }
 
-/** Replaces the Sets and byte arrays `unmarshall` produces with their JSON forms. */
-function toPlainJson(value: unknown): unknown {
-  if (value instanceof Set) return [...value].map(toPlainJson);
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map(toPlainJson);
-  if (isRecord(value)) {
-    const plain: Record<string, unknown> = {};
-    for (const [name, inner] of Object.entries(value)) plain[name] = toPlainJson(inner);
-    return plain;
-  }
-  return value;
+/** One wire value as plain JSON. Numbers beyond 2^53 lose precision instead of throwing, as in any JSON. */
+function toPlainValue(value: AttributeValue): unknown {
+  if (value.S !== undefined) return value.S;
+  if (value.N !== undefined) return Number(value.N);
+  if (value.BOOL !== undefined) return value.BOOL;
+  if (value.NULL !== undefined) return null;
+  if (value.M !== undefined) return toPlainItem(value.M);
+  if (value.L !== undefined) return value.L.map(toPlainValue);
+  if (value.B !== undefined) return value.B;
+  if (value.SS !== undefined) return value.SS;
+  if (value.NS !== undefined) return value.NS.map(Number);
+  if (value.BS !== undefined) return value.BS;
+  return null;
 }
 
 /**
@@ -108,7 +124,7 @@ function toPlainJson(value: unknown): unknown {
 export function attributeValuesEqual(left: AttributeValue, right: AttributeValue): boolean {
   if (left.S !== undefined) return left.S === right.S;
   if (left.N !== undefined) return right.N !== undefined && Number(left.N) === Number(right.N);
-  if (left.B !== undefined) return right.B !== undefined && Buffer.from(left.B).equals(Buffer.from(right.B));
+  if (left.B !== undefined) return right.B !== undefined && sameBytes(left.B, right.B);
   if (left.BOOL !== undefined) return left.BOOL === right.BOOL;
   if (left.NULL !== undefined) return right.NULL !== undefined;
   if (left.M !== undefined) return right.M !== undefined && attributeMapsEqual(left.M, right.M);
@@ -127,7 +143,7 @@ export function attributeValuesEqual(left: AttributeValue, right: AttributeValue
   if (left.NS !== undefined)
     return right.NS !== undefined && sameSet(left.NS.map(Number), right.NS.map(Number));
   if (left.BS !== undefined) {
-    const encode = (set: Uint8Array[]) => set.map((element) => Buffer.from(element).toString('base64'));
+    const encode = (set: string[]) => set.map(canonicalBase64);
     return right.BS !== undefined && sameSet(encode(left.BS), encode(right.BS));
   }
   return false;
@@ -173,10 +189,18 @@ function numberString(value: unknown, path: string): string {
   throw new RequestObjectError(`Expected a number at ${path}`);
 }
 
-function bytes(value: unknown, path: string): Uint8Array {
-  if (typeof value === 'string') return Buffer.from(value, 'base64');
-  if (value instanceof Uint8Array) return value;
+function bytes(value: unknown, path: string): string {
+  if (typeof value === 'string') return canonicalBase64(value);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   throw new RequestObjectError(`Expected a base64 string at ${path}`);
+}
+
+function canonicalBase64(value: string): string {
+  return Buffer.from(value, 'base64').toString('base64');
+}
+
+function sameBytes(left: string, right: string): boolean {
+  return left === right || canonicalBase64(left) === canonicalBase64(right);
 }
 
 function arrayAt(value: unknown, path: string): unknown[] {

@@ -7,37 +7,19 @@
  * (js-aws-appsync-resolver-reference-dynamodb-*). Sync is not emulated (the API's data sources are not
  * versioned), nor is the Lambda `Custom` strategy for failed conditions.
  */
+
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandInput,
-  BatchWriteItemCommand,
-  type CancellationReason,
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  type Select,
-  type TransactGetItem,
-  TransactGetItemsCommand,
-  TransactionCanceledException,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-  UpdateItemCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
-import {
-  fromSdkError,
+  fromDynamoDbError,
   invalidNextTokenError,
   RequestObjectError,
   UNSUPPORTED_LOCALLY_ERROR,
 } from './dynamodb-errors.ts';
+import type { DynamoDbHttpClient } from './dynamodb-http.ts';
+import { DynamoDbServiceError } from './dynamodb-http.ts';
 import { decodeNextToken, encodeNextToken, type TokenScope } from './dynamodb-tokens.ts';
 import {
   type AttributeMap,
+  type AttributeValue,
   attributeMapsEqual,
   attributeValuesEqual,
   isRecord,
@@ -48,8 +30,8 @@ import type { DataSource, DataSourceResult } from './types.ts';
 
 /** Options for {@link createDynamoDbDataSource}. */
 export interface DynamoDbDataSourceOptions {
-  /** A low-level client for the DynamoDB endpoint. */
-  readonly client: DynamoDBClient;
+  /** A client for the DynamoDB endpoint (DynamoDB's wire JSON in and out). */
+  readonly client: DynamoDbHttpClient;
   /** The table single-item operations, Query and Scan address (batch and transaction items name their own). */
   readonly tableName: string;
 }
@@ -67,9 +49,53 @@ export function createDynamoDbDataSource(options: DynamoDbDataSourceOptions): Da
     try {
       return await execute(options, request);
     } catch (error) {
-      return { result: null, error: fromSdkError(error) };
+      return { result: null, error: fromDynamoDbError(error) };
     }
   };
+}
+
+/** GetItem, PutItem, UpdateItem and DeleteItem outputs (DynamoDB API reference). */
+interface ItemOutput {
+  readonly Item?: AttributeMap;
+  readonly Attributes?: AttributeMap;
+}
+
+/** Query and Scan outputs. */
+interface PageOutput {
+  readonly Items?: AttributeMap[];
+  readonly LastEvaluatedKey?: AttributeMap;
+  readonly ScannedCount?: number;
+}
+
+interface BatchGetOutput {
+  readonly Responses?: Record<string, AttributeMap[]>;
+  readonly UnprocessedKeys?: Record<string, { Keys?: AttributeMap[] }>;
+}
+
+/** One entry of BatchWriteItem's RequestItems or UnprocessedItems. */
+interface WriteRequest {
+  readonly PutRequest?: { readonly Item: AttributeMap };
+  readonly DeleteRequest?: { readonly Key: AttributeMap };
+}
+
+interface BatchWriteOutput {
+  readonly UnprocessedItems?: Record<string, WriteRequest[]>;
+}
+
+interface TransactGetOutput {
+  readonly Responses?: { readonly Item?: AttributeMap }[];
+}
+
+/** One entry of a TransactionCanceledException's CancellationReasons. */
+interface CancellationReason {
+  readonly Code?: string;
+  readonly Message?: string;
+  readonly Item?: AttributeMap;
+}
+
+/** Whether DynamoDB answered with the named exception. */
+function isServiceError(error: unknown, name: string): error is DynamoDbServiceError {
+  return error instanceof DynamoDbServiceError && error.name === name;
 }
 
 /** A condition, filter, query, update or projection expression from a request object. */
@@ -127,15 +153,13 @@ async function getItem(
   request: Record<string, unknown>,
 ): Promise<DataSourceResult> {
   const projection = readOptionalExpression(request.projection, 'projection');
-  const output = await client.send(
-    new GetItemCommand({
-      TableName: tableName,
-      Key: toAttributeMap(request.key, 'key'),
-      ConsistentRead: readOptionalBoolean(request.consistentRead, 'consistentRead'),
-      ProjectionExpression: projection?.expression,
-      ...expressionAttributes(projection),
-    }),
-  );
+  const output = (await client.call('GetItem', {
+    TableName: tableName,
+    Key: toAttributeMap(request.key, 'key'),
+    ConsistentRead: readOptionalBoolean(request.consistentRead, 'consistentRead'),
+    ProjectionExpression: projection?.expression,
+    ...expressionAttributes(projection),
+  })) as ItemOutput;
   // GetItem doc: a missing item gives a null ctx.result, not an error.
   return { result: toPlainItem(output.Item) };
 }
@@ -151,15 +175,13 @@ async function putItem(
   const item: AttributeMap = { ...attributes, ...key };
   const condition = readCondition(request.condition);
   try {
-    await client.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: item,
-        ...conditionInput(condition),
-      }),
-    );
+    await client.call('PutItem', {
+      TableName: tableName,
+      Item: item,
+      ...conditionInput(condition),
+    });
   } catch (error) {
-    if (condition && error instanceof ConditionalCheckFailedException) {
+    if (condition && isServiceError(error, 'ConditionalCheckFailedException')) {
       return onConditionFailure('PutItem', error, condition, item);
     }
     throw error;
@@ -175,19 +197,17 @@ async function updateItem(
   const update = readExpression(request.update, 'update');
   const condition = readCondition(request.condition);
   try {
-    const output = await client.send(
-      new UpdateItemCommand({
-        TableName: tableName,
-        Key: toAttributeMap(request.key, 'key'),
-        UpdateExpression: update.expression,
-        ...conditionInput(condition, update),
-        // UpdateItem doc: ctx.result is the item after the update.
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const output = (await client.call('UpdateItem', {
+      TableName: tableName,
+      Key: toAttributeMap(request.key, 'key'),
+      UpdateExpression: update.expression,
+      ...conditionInput(condition, update),
+      // UpdateItem doc: ctx.result is the item after the update.
+      ReturnValues: 'ALL_NEW',
+    })) as ItemOutput;
     return { result: toPlainItem(output.Attributes) };
   } catch (error) {
-    if (condition && error instanceof ConditionalCheckFailedException) {
+    if (condition && isServiceError(error, 'ConditionalCheckFailedException')) {
       return onConditionFailure('UpdateItem', error, condition);
     }
     throw error;
@@ -200,18 +220,16 @@ async function deleteItem(
 ): Promise<DataSourceResult> {
   const condition = readCondition(request.condition);
   try {
-    const output = await client.send(
-      new DeleteItemCommand({
-        TableName: tableName,
-        Key: toAttributeMap(request.key, 'key'),
-        ...conditionInput(condition),
-        // DeleteItem doc: ctx.result is the item that was deleted.
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
+    const output = (await client.call('DeleteItem', {
+      TableName: tableName,
+      Key: toAttributeMap(request.key, 'key'),
+      ...conditionInput(condition),
+      // DeleteItem doc: ctx.result is the item that was deleted.
+      ReturnValues: 'ALL_OLD',
+    })) as ItemOutput;
     return { result: toPlainItem(output.Attributes) };
   } catch (error) {
-    if (condition && error instanceof ConditionalCheckFailedException) {
+    if (condition && isServiceError(error, 'ConditionalCheckFailedException')) {
       return onConditionFailure('DeleteItem', error, condition);
     }
     throw error;
@@ -230,11 +248,12 @@ async function deleteItem(
  */
 function onConditionFailure(
   operation: Operation,
-  error: ConditionalCheckFailedException,
+  error: DynamoDbServiceError,
   condition: Condition,
   desired?: AttributeMap,
 ): DataSourceResult {
-  const current = error.Item && Object.keys(error.Item).length > 0 ? error.Item : undefined;
+  const old = error.details.Item as AttributeMap | undefined;
+  const current = old && Object.keys(old).length > 0 ? old : undefined;
   if (
     operation === 'PutItem' &&
     current &&
@@ -244,7 +263,7 @@ function onConditionFailure(
     return { result: toPlainItem(current) };
   }
   if (operation === 'DeleteItem' && !current) return { result: null };
-  return { result: toPlainItem(current), error: fromSdkError(error) };
+  return { result: toPlainItem(current), error: fromDynamoDbError(error) };
 }
 
 async function query(
@@ -258,21 +277,19 @@ async function query(
   const scope: TokenScope = { table: tableName, index };
   const start = readNextToken(request.nextToken, scope);
   if (start === 'invalid') return { result: null, error: invalidNextTokenError() };
-  const output = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: index,
-      KeyConditionExpression: keyCondition.expression,
-      FilterExpression: filter?.expression,
-      ProjectionExpression: projection?.expression,
-      ...expressionAttributes(keyCondition, filter, projection),
-      Limit: readOptionalLimit(request.limit),
-      ExclusiveStartKey: start,
-      ScanIndexForward: readOptionalBoolean(request.scanIndexForward, 'scanIndexForward'),
-      ConsistentRead: readOptionalBoolean(request.consistentRead, 'consistentRead'),
-      Select: readOptionalString(request.select, 'select') as Select | undefined,
-    }),
-  );
+  const output = (await client.call('Query', {
+    TableName: tableName,
+    IndexName: index,
+    KeyConditionExpression: keyCondition.expression,
+    FilterExpression: filter?.expression,
+    ProjectionExpression: projection?.expression,
+    ...expressionAttributes(keyCondition, filter, projection),
+    Limit: readOptionalLimit(request.limit),
+    ExclusiveStartKey: start,
+    ScanIndexForward: readOptionalBoolean(request.scanIndexForward, 'scanIndexForward'),
+    ConsistentRead: readOptionalBoolean(request.consistentRead, 'consistentRead'),
+    Select: readOptionalString(request.select, 'select'),
+  })) as PageOutput;
   return { result: page(output.Items, output.LastEvaluatedKey, output.ScannedCount, scope) };
 }
 
@@ -286,21 +303,19 @@ async function scan(
   const scope: TokenScope = { table: tableName, index };
   const start = readNextToken(request.nextToken, scope);
   if (start === 'invalid') return { result: null, error: invalidNextTokenError() };
-  const output = await client.send(
-    new ScanCommand({
-      TableName: tableName,
-      IndexName: index,
-      FilterExpression: filter?.expression,
-      ProjectionExpression: projection?.expression,
-      ...expressionAttributes(filter, projection),
-      Limit: readOptionalLimit(request.limit),
-      ExclusiveStartKey: start,
-      ConsistentRead: readOptionalBoolean(request.consistentRead, 'consistentRead'),
-      Segment: readOptionalInteger(request.segment, 'segment'),
-      TotalSegments: readOptionalInteger(request.totalSegments, 'totalSegments'),
-      Select: readOptionalString(request.select, 'select') as Select | undefined,
-    }),
-  );
+  const output = (await client.call('Scan', {
+    TableName: tableName,
+    IndexName: index,
+    FilterExpression: filter?.expression,
+    ProjectionExpression: projection?.expression,
+    ...expressionAttributes(filter, projection),
+    Limit: readOptionalLimit(request.limit),
+    ExclusiveStartKey: start,
+    ConsistentRead: readOptionalBoolean(request.consistentRead, 'consistentRead'),
+    Segment: readOptionalInteger(request.segment, 'segment'),
+    TotalSegments: readOptionalInteger(request.totalSegments, 'totalSegments'),
+    Select: readOptionalString(request.select, 'select'),
+  })) as PageOutput;
   return { result: page(output.Items, output.LastEvaluatedKey, output.ScannedCount, scope) };
 }
 
@@ -324,7 +339,7 @@ async function batchGetItem(
 ): Promise<DataSourceResult> {
   const tables = readTables(request.tables);
   const requested: Record<string, AttributeMap[]> = {};
-  const requestItems: NonNullable<BatchGetItemCommandInput['RequestItems']> = {};
+  const requestItems: Record<string, object> = {};
   for (const [table, entry] of tables) {
     if (!isRecord(entry)) throw new RequestObjectError(`Expected an object at tables.${table}`);
     const keys = readArray(entry.keys, `tables.${table}.keys`).map((key, index) =>
@@ -340,7 +355,7 @@ async function batchGetItem(
     };
   }
   // BatchGetItem doc: one DynamoDB call; what DynamoDB leaves unprocessed is returned, not retried.
-  const output = await client.send(new BatchGetItemCommand({ RequestItems: requestItems }));
+  const output = (await client.call('BatchGetItem', { RequestItems: requestItems })) as BatchGetOutput;
   const data: Record<string, unknown[]> = {};
   const unprocessedKeys: Record<string, unknown[]> = {};
   for (const [table, keys] of Object.entries(requested)) {
@@ -386,7 +401,7 @@ async function batchWrite(
     requested[table] = values;
     requestItems[table] = values.map(spec.write);
   }
-  const output = await client.send(new BatchWriteItemCommand({ RequestItems: requestItems }));
+  const output = (await client.call('BatchWriteItem', { RequestItems: requestItems })) as BatchWriteOutput;
   const data: Record<string, unknown[]> = {};
   const leftovers: Record<string, unknown[]> = {};
   for (const [table, values] of Object.entries(requested)) {
@@ -406,31 +421,36 @@ async function transactGetItems(
   { client }: DynamoDbDataSourceOptions,
   request: Record<string, unknown>,
 ): Promise<DataSourceResult> {
-  const transactItems: TransactGetItem[] = readArray(request.transactItems, 'transactItems').map(
-    (entry, index) => {
-      const path = `transactItems[${index}]`;
-      if (!isRecord(entry)) throw new RequestObjectError(`Expected an object at ${path}`);
-      const projection = readOptionalExpression(entry.projection, `${path}.projection`);
-      return {
-        Get: {
-          TableName: readString(entry.table, `${path}.table`),
-          Key: toAttributeMap(entry.key, `${path}.key`),
-          ProjectionExpression: projection?.expression,
-          ...(projection?.names ? { ExpressionAttributeNames: projection.names } : {}),
-        },
-      };
-    },
-  );
+  const transactItems: object[] = readArray(request.transactItems, 'transactItems').map((entry, index) => {
+    const path = `transactItems[${index}]`;
+    if (!isRecord(entry)) throw new RequestObjectError(`Expected an object at ${path}`);
+    const projection = readOptionalExpression(entry.projection, `${path}.projection`);
+    return {
+      Get: {
+        TableName: readString(entry.table, `${path}.table`),
+        Key: toAttributeMap(entry.key, `${path}.key`),
+        ProjectionExpression: projection?.expression,
+        ...(projection?.names ? { ExpressionAttributeNames: projection.names } : {}),
+      },
+    };
+  });
   try {
-    const output = await client.send(new TransactGetItemsCommand({ TransactItems: transactItems }));
+    const output = (await client.call('TransactGetItems', {
+      TransactItems: transactItems,
+    })) as TransactGetOutput;
     // TransactGetItems doc: items in request order, null for a key without item.
     const items = transactItems.map((_, index) => toPlainItem(output.Responses?.[index]?.Item));
     return { result: { items, cancellationReasons: null } };
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
+    if (isServiceError(error, 'TransactionCanceledException')) {
       return {
-        result: { items: null, cancellationReasons: cancellationReasons(error.CancellationReasons) },
-        error: fromSdkError(error),
+        result: {
+          items: null,
+          cancellationReasons: cancellationReasons(
+            error.details.CancellationReasons as CancellationReason[] | undefined,
+          ),
+        },
+        error: fromDynamoDbError(error),
       };
     }
     throw error;
@@ -442,85 +462,87 @@ async function transactWriteItems(
   request: Record<string, unknown>,
 ): Promise<DataSourceResult> {
   const keys: AttributeMap[] = [];
-  const transactItems: TransactWriteItem[] = readArray(request.transactItems, 'transactItems').map(
-    (entry, index) => {
-      const path = `transactItems[${index}]`;
-      if (!isRecord(entry)) throw new RequestObjectError(`Expected an object at ${path}`);
-      const table = readString(entry.table, `${path}.table`);
-      const key = toAttributeMap(entry.key, `${path}.key`);
-      keys.push(key);
-      const condition = readOptionalExpression(entry.condition, `${path}.condition`);
-      const returnOld = isRecord(entry.condition)
-        ? entry.condition.returnValuesOnConditionCheckFailure
-        : undefined;
-      const conditionFields = condition
-        ? {
-            ConditionExpression: condition.expression,
-            // TransactWriteItems doc: returnValuesOnConditionCheckFailure defaults to true.
-            ReturnValuesOnConditionCheckFailure:
-              returnOld === false ? ('NONE' as const) : ('ALL_OLD' as const),
-          }
-        : {};
-      switch (entry.operation) {
-        case 'PutItem': {
-          const attributes =
-            entry.attributeValues == null
-              ? {}
-              : toAttributeMap(entry.attributeValues, `${path}.attributeValues`);
-          return {
-            Put: {
-              TableName: table,
-              Item: { ...attributes, ...key },
-              ...conditionFields,
-              ...expressionAttributes(condition),
-            },
-          };
+  const transactItems: object[] = readArray(request.transactItems, 'transactItems').map((entry, index) => {
+    const path = `transactItems[${index}]`;
+    if (!isRecord(entry)) throw new RequestObjectError(`Expected an object at ${path}`);
+    const table = readString(entry.table, `${path}.table`);
+    const key = toAttributeMap(entry.key, `${path}.key`);
+    keys.push(key);
+    const condition = readOptionalExpression(entry.condition, `${path}.condition`);
+    const returnOld = isRecord(entry.condition)
+      ? entry.condition.returnValuesOnConditionCheckFailure
+      : undefined;
+    const conditionFields = condition
+      ? {
+          ConditionExpression: condition.expression,
+          // TransactWriteItems doc: returnValuesOnConditionCheckFailure defaults to true.
+          ReturnValuesOnConditionCheckFailure: returnOld === false ? ('NONE' as const) : ('ALL_OLD' as const),
         }
-        case 'UpdateItem': {
-          const update = readExpression(entry.update, `${path}.update`);
-          return {
-            Update: {
-              TableName: table,
-              Key: key,
-              UpdateExpression: update.expression,
-              ...conditionFields,
-              ...expressionAttributes(update, condition),
-            },
-          };
-        }
-        case 'DeleteItem':
-          return {
-            Delete: { TableName: table, Key: key, ...conditionFields, ...expressionAttributes(condition) },
-          };
-        case 'ConditionCheck': {
-          const required = readExpression(entry.condition, `${path}.condition`);
-          return {
-            ConditionCheck: {
-              TableName: table,
-              Key: key,
-              ConditionExpression: required.expression,
-              ReturnValuesOnConditionCheckFailure: returnOld === false ? 'NONE' : 'ALL_OLD',
-              ...expressionAttributes(required),
-            },
-          };
-        }
-        default:
-          throw new RequestObjectError(
-            `Unsupported operation ${JSON.stringify(entry.operation)} at ${path}.operation ` +
-              '(expected PutItem, UpdateItem, DeleteItem or ConditionCheck)',
-          );
+      : {};
+    switch (entry.operation) {
+      case 'PutItem': {
+        const attributes =
+          entry.attributeValues == null
+            ? {}
+            : toAttributeMap(entry.attributeValues, `${path}.attributeValues`);
+        return {
+          Put: {
+            TableName: table,
+            Item: { ...attributes, ...key },
+            ...conditionFields,
+            ...expressionAttributes(condition),
+          },
+        };
       }
-    },
-  );
+      case 'UpdateItem': {
+        const update = readExpression(entry.update, `${path}.update`);
+        return {
+          Update: {
+            TableName: table,
+            Key: key,
+            UpdateExpression: update.expression,
+            ...conditionFields,
+            ...expressionAttributes(update, condition),
+          },
+        };
+      }
+      case 'DeleteItem':
+        return {
+          Delete: { TableName: table, Key: key, ...conditionFields, ...expressionAttributes(condition) },
+        };
+      case 'ConditionCheck': {
+        const required = readExpression(entry.condition, `${path}.condition`);
+        return {
+          ConditionCheck: {
+            TableName: table,
+            Key: key,
+            ConditionExpression: required.expression,
+            ReturnValuesOnConditionCheckFailure: returnOld === false ? 'NONE' : 'ALL_OLD',
+            ...expressionAttributes(required),
+          },
+        };
+      }
+      default:
+        throw new RequestObjectError(
+          `Unsupported operation ${JSON.stringify(entry.operation)} at ${path}.operation ` +
+            '(expected PutItem, UpdateItem, DeleteItem or ConditionCheck)',
+        );
+    }
+  });
   try {
-    await client.send(new TransactWriteItemsCommand({ TransactItems: transactItems }));
+    await client.call('TransactWriteItems', { TransactItems: transactItems });
     // TransactWriteItems doc: the keys of the request items, in request order.
     return { result: { keys: keys.map((key) => toPlainItem(key)), cancellationReasons: null } };
   } catch (error) {
-    if (error instanceof TransactionCanceledException) {
+    if (isServiceError(error, 'TransactionCanceledException')) {
       return {
-        result: { keys: null, cancellationReasons: cancellationReasons(error.CancellationReasons) },
-        error: fromSdkError(error),
+        result: {
+          keys: null,
+          cancellationReasons: cancellationReasons(
+            error.details.CancellationReasons as CancellationReason[] | undefined,
+          ),
+        },
+        error: fromDynamoDbError(error),
       };
     }
     throw error;

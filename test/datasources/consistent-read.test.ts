@@ -1,35 +1,35 @@
 /**
  * The local DynamoDB data source passes a request object's `consistentRead` on to DynamoDB Local, and
  * refuses one that is not a boolean before calling it. DynamoDB Local answers every read consistently, so
- * what reaches it is checked on the wire, through a middleware of the real client.
+ * what reaches it is checked on the wire, through a wrapper of the real client.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDataSource } from '../../local/datasources/dynamodb.ts';
+import type { DynamoDbHttpClient } from '../../local/datasources/dynamodb-http.ts';
 import type { DataSource } from '../../local/datasources/types.ts';
-import { dynamoClient, freshTables } from '../support/dynamo.ts';
+import { dynamoHttpClient, freshTables } from '../support/dynamo.ts';
 
 const key = { pk: { S: 'POLL#consistent' }, sk: { S: 'POLL' } };
 
-let client: DynamoDBClient;
+let client: DynamoDbHttpClient;
 let polls: DataSource;
 /** The input of every command the client sent, by command name. */
 const sent: { command: string; input: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
-  client = dynamoClient();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push({ command: String(context.commandName), input: args.input as Record<string, unknown> });
-      return next(args);
+  client = dynamoHttpClient();
+  const recording: DynamoDbHttpClient = {
+    call: (operation, input) => {
+      sent.push({ command: operation, input: input as Record<string, unknown> });
+      return client.call(operation, input);
     },
-    { step: 'initialize', name: 'recordCommands' },
-  );
-  const tables = await freshTables('consistent-read', client);
-  polls = createDynamoDbDataSource({ client, tableName: tables.POLLS_TABLE });
+    close: () => client.close(),
+  };
+  const tables = await freshTables('consistent-read');
+  polls = createDynamoDbDataSource({ client: recording, tableName: tables.POLLS_TABLE });
 });
 afterAll(() => {
-  client.destroy();
+  client.close();
 });
 
 describe('DynamoDB data source: consistentRead', () => {
@@ -50,7 +50,7 @@ describe('DynamoDB data source: consistentRead', () => {
 
       expect(outcome.error).toBeUndefined();
       expect(sent.map((entry) => [entry.command, entry.input.ConsistentRead])).toEqual([
-        ['GetItemCommand', expected],
+        ['GetItem', expected],
       ]);
     },
   );

@@ -1,29 +1,29 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbDataSource } from '../../local/datasources/dynamodb.ts';
+import type { DynamoDbHttpClient } from '../../local/datasources/dynamodb-http.ts';
 import type { DataSource, DataSourceResult } from '../../local/datasources/types.ts';
 import type { TableNames } from '../../local/dynamodb/tables.ts';
-import { dynamoClient, freshTables } from '../support/dynamo.ts';
+import { dynamoHttpClient, freshTables } from '../support/dynamo.ts';
 
 // Typed values as APPSYNC_JS util.dynamodb writes them: numbers stay JSON numbers.
 const S = (value: string) => ({ S: value });
 const N = (value: number) => ({ N: value });
 const pollKey = (pk: string, sk = 'POLL') => ({ pk: S(pk), sk: S(sk) });
 
-let client: DynamoDBClient;
+let client: DynamoDbHttpClient;
 let tables: TableNames;
 let polls: DataSource;
 let votes: DataSource;
 
 beforeAll(async () => {
-  client = dynamoClient();
-  tables = await freshTables('dynamodb-datasource', client);
+  client = dynamoHttpClient();
+  tables = await freshTables('dynamodb-datasource');
   polls = createDynamoDbDataSource({ client, tableName: tables.POLLS_TABLE });
   votes = createDynamoDbDataSource({ client, tableName: tables.VOTES_TABLE });
 });
 
 afterAll(() => {
-  client.destroy();
+  client.close();
 });
 
 /** Runs a request that must succeed and returns ctx.result. */

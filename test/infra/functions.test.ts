@@ -57,6 +57,19 @@ describe('the functions', () => {
     }
   });
 
+  // With NODE_OPTIONS=--enable-source-maps Node reads and parses the bundle's source map at every cold
+  // start (Node.js CLI docs, --enable-source-maps: https://nodejs.org/api/cli.html#--enable-source-maps);
+  // bench/results/coldstart.json measures what that costs.
+  it('starts no function with source maps enabled, so a cold start does not parse the map', () => {
+    const functions = synthesized.template.findResources('AWS::Lambda::Function', {
+      Properties: { Runtime: 'nodejs24.x' },
+    });
+    for (const fn of Object.values(functions)) {
+      const variables = (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      expect(String(variables.NODE_OPTIONS ?? '')).not.toContain('--enable-source-maps');
+    }
+  });
+
   it('gives no function a managed policy', () => {
     for (const role of [ids.tallyRole, ids.resultsRole, ids.exporterRole]) {
       const resource = synthesized.template.findResources('AWS::IAM::Role')[role as string];

@@ -12,7 +12,7 @@ import { createNoneDataSource } from '../../local/datasources/none.ts';
 import type { DataSource } from '../../local/datasources/types.ts';
 import type { TableNames } from '../../local/dynamodb/tables.ts';
 import type { DataSourceName, ResolverName } from '../../resolvers/manifest.ts';
-import { dynamoClient, freshTables } from './dynamo.ts';
+import { dynamoClient, dynamoHttpClient, freshTables } from './dynamo.ts';
 
 /** An IAM caller (not through an identity pool) with the given `userArn`. */
 function iamCaller(userArn: string): Caller {
@@ -80,11 +80,12 @@ export async function testApi(
 ): Promise<TestApi> {
   const client = dynamoClient();
   const tables = await freshTables(prefix, client);
+  const calls = dynamoHttpClient();
   const executor = createFieldExecutor({
     resolvers: loadResolvers(),
     dataSources: {
-      polls: wrap('polls', createDynamoDbDataSource({ client, tableName: tables.POLLS_TABLE })),
-      votes: wrap('votes', createDynamoDbDataSource({ client, tableName: tables.VOTES_TABLE })),
+      polls: wrap('polls', createDynamoDbDataSource({ client: calls, tableName: tables.POLLS_TABLE })),
+      votes: wrap('votes', createDynamoDbDataSource({ client: calls, tableName: tables.VOTES_TABLE })),
       results: wrap('results', createLambdaDataSource(results ?? (async () => ({ results: null })))),
       none: wrap('none', createNoneDataSource()),
     },

@@ -3,12 +3,22 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import { createDynamoDbHttpClient, type DynamoDbHttpClient } from '../../local/datasources/dynamodb-http.ts';
 import { createTables, type TableNames, tableNamesFor } from '../../local/dynamodb/tables.ts';
 import './provided-context.ts';
 
 /** A low-level DynamoDB client for the shared DynamoDB Local (region `local`, fake static credentials). */
 export function dynamoClient(): DynamoDBClient {
   return new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+/** The local endpoint's lean DynamoDB client (what its data sources use) for the shared DynamoDB Local. */
+export function dynamoHttpClient(): DynamoDbHttpClient {
+  return createDynamoDbHttpClient({
     endpoint: inject('dynamoEndpoint'),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
