@@ -10,6 +10,9 @@ import { createRedis, documentClientOver } from '../functions/common/clients.ts'
 import { observability } from '../functions/common/observability.ts';
 import { createPublisher } from '../functions/common/publisher.ts';
 import { ResultsStore } from '../functions/common/store.ts';
+import type { DownloadRequest } from '../functions/download/download.ts';
+import { createDownloadHandler } from '../functions/download/handler.ts';
+import { createS3Client } from '../functions/exporter/s3-sink.ts';
 import { createResultsHandler } from '../functions/results/handler.ts';
 import type { ResultsRequest } from '../functions/results/results.ts';
 import { createTallyHandler } from '../functions/tally/handler.ts';
@@ -198,12 +201,18 @@ async function start(
     now: () => new Date().toISOString(),
   });
 
+  // exportDownload's function on the local S3: its links point at the local S3, which a browser can GET.
+  const downloadS3 = createS3Client({ region: REGION, endpoint: s3.endpoint });
+  stops.push(async () => downloadS3.destroy());
+  const download = createDownloadHandler({ s3: downloadS3, bucket: s3.bucket, now: () => Date.now() });
+
   const executor = createFieldExecutor({
     resolvers: loadResolvers(),
     dataSources: {
       polls: createDynamoDbDataSource({ client, tableName: tableNames.POLLS_TABLE as string }),
       votes: createDynamoDbDataSource({ client, tableName: tableNames.VOTES_TABLE as string }),
       results: createLambdaDataSource((event) => results(event as ResultsRequest)),
+      download: createLambdaDataSource((event) => download(event as DownloadRequest)),
       none: createNoneDataSource(),
     },
     // The local IAM credentials sign both the admin's calls and the tally's publishResults.
