@@ -135,7 +135,7 @@ function Explorer(props: { credentials: ExplorerCredentials }) {
             document.documentElement.dataset.ready = 'true';
           },
         },
-        // Instead of GraphiQL's logo, a link to its project: this page names what it explores.
+        // GraphiQL's own logo links to its repository: the page names the API it explores instead.
         h(GraphiQL.Logo, null, 'Live polls'),
       ),
     ),
