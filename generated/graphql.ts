@@ -98,6 +98,17 @@ export type DemographicsInput = {
   region?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A short-lived link to one poll's exported votes as one CSV file. */
+export type ExportDownload = {
+  __typename?: 'ExportDownload';
+  expiresAt: Scalars['AWSDateTime']['output'];
+  pollId: Scalars['ID']['output'];
+  /** Vote rows in the file (the header line not counted). */
+  rows: Scalars['Int']['output'];
+  /** GET this before expiresAt; it needs no credentials. */
+  url: Scalars['AWSURL']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   castVote: VoteReceipt;
@@ -244,6 +255,8 @@ export type PublishResultsInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Admins only: the poll's votes exported so far, as one CSV file behind a link valid for 5 minutes. */
+  exportDownload: ExportDownload;
   /**
    * Polls not yet closed in order of closing time (soonest first, no closesAt last), then closed polls, most
    * recently closed first. With status, only polls in that status. A page may hold fewer than limit items.
@@ -251,6 +264,11 @@ export type Query = {
   listPolls: PollPage;
   poll: Maybe<Poll>;
   pollResults: Maybe<PollResults>;
+};
+
+
+export type QueryExportDownloadArgs = {
+  pollId: Scalars['ID']['input'];
 };
 
 

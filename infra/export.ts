@@ -1,7 +1,8 @@
 /**
  * The export: an S3 bucket for CSV parts and QuickSight manifests (encrypted, versioned, TLS only, private,
- * access-logged to a separate bucket, aged to Infrequent Access and Glacier Instant Retrieval), and the
- * exporter function run by an EventBridge schedule.
+ * access-logged to a separate bucket, aged to Infrequent Access and Glacier Instant Retrieval), the
+ * exporter function run by an EventBridge schedule, and the download function behind Query.exportDownload
+ * (one poll's parts as one CSV under downloads/, expired after a day).
  */
 import { existsSync } from 'node:fs';
 import { Annotations, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -12,12 +13,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ANALYTICS_LIMITS, ATHENA_RESULTS_PREFIX } from './analytics.ts';
-import { type FunctionPlacement, ServiceFunction } from './functions.ts';
+import { entryPath, type FunctionPlacement, ServiceFunction } from './functions.ts';
 import { acknowledgeArnWildcard } from './nag.ts';
 import { POLLS_TABLE, VOTES_TABLE } from './tables.ts';
 
 /** The folders the exporter writes (functions/exporter/layout.ts). */
 export const EXPORT_PREFIXES = ['votes/', 'results/', 'manifests/'] as const;
+
+/** Where exportDownload writes its files (functions/download/download.ts): gone a day later. */
+export const DOWNLOADS_PREFIX = 'downloads/';
+export const DOWNLOADS_EXPIRY_DAYS = 1;
 
 /** Days before parts move to Infrequent Access, then to Glacier Instant Retrieval. */
 export const EXPORT_LIFECYCLE = {
@@ -45,6 +50,8 @@ export class Export extends Construct {
   readonly accessLogs: s3.Bucket;
   /** Undefined only while functions/exporter/handler.ts does not exist. */
   readonly exporter?: ServiceFunction;
+  /** The data source of Query.exportDownload: reads a poll's parts, writes one file, signs a link. */
+  readonly download: ServiceFunction;
   readonly schedule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: ExportProps) {
@@ -89,6 +96,13 @@ export class Export extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         {
+          // A download is fetched within its link's 5 minutes; a day covers a retry and nothing more.
+          id: 'expire-downloads',
+          prefix: DOWNLOADS_PREFIX,
+          expiration: Duration.days(DOWNLOADS_EXPIRY_DAYS),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        {
           // Athena's query results (infra/analytics.ts): read once by QuickSight, then only cost money.
           id: 'expire-athena-results',
           prefix: ATHENA_RESULTS_PREFIX,
@@ -98,6 +112,8 @@ export class Export extends Construct {
       ],
       removalPolicy: props.bucketRemovalPolicy,
     });
+
+    this.download = downloadFunction(this, this.bucket, props);
 
     if (!existsSync(props.entry)) {
       Annotations.of(this).addWarningV2(
@@ -172,6 +188,49 @@ export class Export extends Construct {
       ],
     });
   }
+}
+
+/**
+ * The download function: lists and reads the parts under votes/, writes under downloads/ (and reads there:
+ * a presigned GET carries the signer's permission), nothing else.
+ */
+function downloadFunction(scope: Construct, bucket: s3.Bucket, props: ExportProps): ServiceFunction {
+  const fn = new ServiceFunction(scope, 'Download', {
+    ...props,
+    entry: entryPath('download'),
+    description:
+      "Live polls export download: one poll's exported CSV parts as one file behind a presigned link",
+    memorySize: 512,
+    timeout: Duration.seconds(30),
+    environment: { EXPORT_BUCKET: bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'download' },
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'ListParts',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['votes/*'] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadParts',
+        actions: ['s3:GetObject'],
+        resources: [bucket.arnForObjects('votes/*')],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteAndSignDownloads',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject'],
+        resources: [bucket.arnForObjects(`${DOWNLOADS_PREFIX}*`)],
+      }),
+    ],
+  });
+  for (const prefix of ['votes/', DOWNLOADS_PREFIX]) {
+    acknowledgeArnWildcard(
+      fn.role,
+      bucket,
+      `/${prefix}*`,
+      `The download function reads parts under votes/ and writes one file per request under ${DOWNLOADS_PREFIX}; their keys are per poll and request, not known upfront.`,
+    );
+  }
+  return fn;
 }
 
 /** The ARN of one global secondary index. */

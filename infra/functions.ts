@@ -24,6 +24,7 @@ export const FUNCTION_ENTRIES = {
   tally: 'functions/tally/handler.ts',
   results: 'functions/results/handler.ts',
   exporter: 'functions/exporter/handler.ts',
+  download: 'functions/download/handler.ts',
 } as const;
 
 /**

@@ -73,11 +73,22 @@ export class LivePollsStack extends Stack {
       redisAuthSecret: this.cache.authSecret,
       tableEnvironment,
     };
-    // The API's Lambda data source needs the results function; the tally needs the API (publishResults).
+    // The API's Lambda data sources need the results and download functions (the latter in the export);
+    // the tally needs the API (publishResults).
     this.results = resultsFunction(this, 'Results', cacheClient);
+    this.export = new Export(this, 'Export', {
+      ...placement,
+      polls: this.data.polls,
+      votes: this.data.votes,
+      tableEnvironment,
+      rateMinutes: parameters.exportRateMinutes,
+      entry: props.exporterEntry ?? entryPath('exporter'),
+      bucketRemovalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.api = new Api(this, 'Api', {
       tables: this.data.tables,
-      functions: { results: this.results.function },
+      functions: { results: this.results.function, download: this.export.download.function },
       environmentVariables: {
         ...tableEnvironment,
         ...principalEnvironment({ admins: settings.adminPrincipalArns, publishers: [tallyRoleArn(this)] }),
@@ -102,19 +113,10 @@ export class LivePollsStack extends Stack {
       metricPrefix: this.stackName,
     });
 
-    this.export = new Export(this, 'Export', {
-      ...placement,
-      polls: this.data.polls,
-      votes: this.data.votes,
-      tableEnvironment,
-      rateMinutes: parameters.exportRateMinutes,
-      entry: props.exporterEntry ?? entryPath('exporter'),
-      bucketRemovalPolicy: RemovalPolicy.RETAIN,
-    });
-
     const functions: Record<string, lambda.IFunction> = {
       tally: this.tally.handler.function,
       results: this.results.function,
+      download: this.export.download.function,
       ...(this.export.exporter ? { exporter: this.export.exporter.function } : {}),
     };
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -3,13 +3,16 @@
  * functions, and one port serving GraphQL over HTTP and the real-time protocol over ws:// and wss://.
  * `npm start` runs it; the end-to-end tests start it the same way.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRedis, documentClientOver } from '../functions/common/clients.ts';
 import { observability } from '../functions/common/observability.ts';
 import { createPublisher } from '../functions/common/publisher.ts';
 import { ResultsStore } from '../functions/common/store.ts';
+import type { DownloadRequest } from '../functions/download/download.ts';
+import { createDownloadHandler } from '../functions/download/handler.ts';
+import { createS3Client } from '../functions/exporter/s3-sink.ts';
 import { createResultsHandler } from '../functions/results/handler.ts';
 import type { ResultsRequest } from '../functions/results/results.ts';
 import { createTallyHandler } from '../functions/tally/handler.ts';
@@ -17,7 +20,7 @@ import { TALLY_EVENT_SOURCE } from '../infra/event-sources.ts';
 import { principalEnvironment } from '../infra/principals.ts';
 import { buildResolvers } from '../infra/resolver-bundle.ts';
 import { TABLES } from '../infra/tables.ts';
-import { ensureWebBuild } from '../web/build.ts';
+import { ensureWebBuild, type WebBuild } from '../web/build.ts';
 import { formatSize } from '../web/size.ts';
 import { createFieldExecutor, loadResolvers } from './api/resolvers.ts';
 import { authenticate, authenticateRealtime } from './auth/authenticate.ts';
@@ -92,6 +95,16 @@ const REGION = 'us-east-1';
 
 /** How often the local exporter runs (the stack's default schedule); `npm run export` runs it at once. */
 const EXPORT_RATE_MINUTES = 5;
+
+/** The built explorer page (read at each request: a rebuild replaces it), or null when there is none. */
+function builtExplorer(web: WebBuild | Error): string | null {
+  if (web instanceof Error) return null;
+  try {
+    return readFileSync(join(web.dir, 'explorer.html'), 'utf8');
+  } catch {
+    return null;
+  }
+}
 
 /** Starts the endpoint, logging one line per step. Whatever started is stopped again if a step fails. */
 export async function startEndpoint(config: EndpointConfig): Promise<RunningEndpoint> {
@@ -197,12 +210,18 @@ async function start(
     now: () => new Date().toISOString(),
   });
 
+  // exportDownload's function on the local S3: its links point at the local S3, which a browser can GET.
+  const downloadS3 = createS3Client({ region: REGION, endpoint: s3.endpoint });
+  stops.push(async () => downloadS3.destroy());
+  const download = createDownloadHandler({ s3: downloadS3, bucket: s3.bucket, now: () => Date.now() });
+
   const executor = createFieldExecutor({
     resolvers: loadResolvers(),
     dataSources: {
       polls: createDynamoDbDataSource({ client: calls, tableName: tableNames.POLLS_TABLE as string }),
       votes: createDynamoDbDataSource({ client: calls, tableName: tableNames.VOTES_TABLE as string }),
       results: createLambdaDataSource((event) => results(event as ResultsRequest)),
+      download: createLambdaDataSource((event) => download(event as DownloadRequest)),
       none: createNoneDataSource(),
     },
     // The local IAM credentials sign both the admin's calls and the tally's publishResults.
@@ -243,7 +262,16 @@ async function start(
     upgradeRealtime: (request, socket, head) => realtime?.handleUpgrade(request, socket, head),
     pages: {
       '/': () => landingPage({ ...info, ...pageInfo() }),
-      '/explorer': () => explorerPage({ ...info, ...pageInfo() }),
+      '/explorer': () =>
+        explorerPage(builtExplorer(web), {
+          apiKey: settings.apiKey.value,
+          adminToken: info.adminToken,
+          iam: {
+            accessKeyId: settings.iam.accessKeyId,
+            secretAccessKey: settings.iam.secretAccessKey,
+            region: settings.iam.region,
+          },
+        }),
     },
     app: { dir: web instanceof Error ? null : web.dir, outputs: () => outputs },
   });
@@ -329,7 +357,9 @@ async function start(
     `${JSON.stringify({ graphqlUrl, dynamoEndpoint: dynamo.endpoint, redisUrl: redis.url, s3Endpoint: s3.endpoint, bucket: s3.bucket, pid: process.pid, children: { dynamodb: 'pid' in dynamo ? dynamo.pid : null, redis: redis.pid ?? null } }, null, 2)}\n`,
   );
   stops.push(async () => rmSync(join(stateDir, RUNNING_FILE), { force: true }));
-  log(`ready             open http://localhost:${port}/ for the explorer; Ctrl-C stops everything`);
+  log(
+    `ready             open http://localhost:${port}/explorer for GraphiQL, http://localhost:${port}/ for the endpoint; Ctrl-C stops everything`,
+  );
 
   return {
     graphqlUrl,

@@ -14,6 +14,8 @@ export const DataSources = {
   votes: { kind: 'DYNAMODB', table: 'Votes' },
   /** The results function (functions/results), invoked for pollResults. */
   results: { kind: 'LAMBDA', function: 'results' },
+  /** The download function (functions/download), invoked for exportDownload. */
+  download: { kind: 'LAMBDA', function: 'download' },
   /** No data source: the request's payload is the result (publishResults). */
   none: { kind: 'NONE' },
 } as const;
@@ -33,6 +35,7 @@ export const Functions = {
   putVote: { dataSource: 'votes' },
   getPoll: { dataSource: 'polls' },
   closePollItems: { dataSource: 'polls' },
+  createDownload: { dataSource: 'download' },
 } as const satisfies Record<string, { dataSource: DataSourceName }>;
 
 /** A pipeline function's name (its file is resolvers/functions/<name>.ts). */
@@ -43,6 +46,7 @@ export const Resolvers = {
   'Query.poll': { kind: 'UNIT', dataSource: 'polls' },
   'Query.listPolls': { kind: 'UNIT', dataSource: 'polls' },
   'Query.pollResults': { kind: 'UNIT', dataSource: 'results' },
+  'Query.exportDownload': { kind: 'PIPELINE', functions: ['getPoll', 'createDownload'] },
   'Mutation.createPoll': { kind: 'UNIT', dataSource: 'polls' },
   'Mutation.closePoll': { kind: 'PIPELINE', functions: ['getPoll', 'closePollItems'] },
   'Mutation.castVote': { kind: 'PIPELINE', functions: ['getPollCopy', 'getVote', 'putVote'] },

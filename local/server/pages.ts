@@ -1,7 +1,12 @@
 /**
- * The landing page (what is running, how to point a client at it) and a small GraphQL explorer for the
- * local API. Both are plain HTML: the endpoint runs offline, so nothing is loaded from a CDN.
+ * The landing page (what is running, how to point a client at it) and the GraphQL explorer (GraphiQL, built
+ * with the poll app by web/build.ts). The endpoint runs offline, so nothing is loaded from a CDN.
  */
+import {
+  CREDENTIALS_ELEMENT_ID,
+  CREDENTIALS_PLACEHOLDER,
+  type ExplorerCredentials,
+} from '../../web/src/explorer/page-contract.ts';
 
 /** What the landing page reports. */
 export interface EndpointInfo {
@@ -60,34 +65,22 @@ once and accept the local certificate, or trust <code>custom.local.certificate</
 </body></html>`;
 }
 
-/** A small explorer: a query, variables, the credential to send, and the response. */
-export function explorerPage(info: EndpointInfo): string {
-  const credentials = JSON.stringify({ apiKey: info.apiKey, adminToken: info.adminToken });
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>GraphQL explorer: live polls</title><style>${STYLE}</style></head><body>
+/**
+ * The explorer at `/explorer`: GraphiQL as the web build made it (dist/web/explorer.html, from
+ * web/src/explorer/), with the local credentials put into the page, or a note when it is not built.
+ */
+export function explorerPage(built: string | null, credentials: ExplorerCredentials): string {
+  if (built === null || !built.includes(CREDENTIALS_PLACEHOLDER)) {
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>GraphQL explorer: live polls</title><style>${STYLE}</style></head><body><main>
 <h1>GraphQL explorer</h1>
-<p><a href="/">Back</a> · requests go to <code>${escapeHtml(info.graphqlUrl)}</code></p>
-<label for="query">Query</label>
-<textarea id="query" rows="12">query { listPolls(limit: 10) { items { id title status options { id label } } nextToken } }</textarea>
-<label for="variables">Variables (JSON)</label>
-<textarea id="variables" rows="4">{}</textarea>
-<p><label for="auth">Send as</label>
-<select id="auth"><option value="apiKey">API key</option><option value="admin">admin (Cognito token)</option></select>
-<button id="run" type="button">Run</button></p>
-<pre id="out" aria-live="polite"></pre>
-<script>
-const creds = ${credentials};
-document.getElementById('run').addEventListener('click', async () => {
-  const out = document.getElementById('out');
-  let variables;
-  try { variables = JSON.parse(document.getElementById('variables').value || '{}'); }
-  catch (e) { out.textContent = 'Variables are not JSON: ' + e.message; return; }
-  const headers = { 'content-type': 'application/json' };
-  if (document.getElementById('auth').value === 'admin') headers.authorization = creds.adminToken;
-  else headers['x-api-key'] = creds.apiKey;
-  const res = await fetch('/graphql', { method: 'POST', headers,
-    body: JSON.stringify({ query: document.getElementById('query').value, variables }) });
-  out.textContent = res.status + '\\n' + JSON.stringify(await res.json(), null, 2);
-});
-</script></body></html>`;
+<p>The explorer is not built: run <code>npm run build:web</code> (<code>npm start</code> builds it), then reload.
+<a href="/">Back to the endpoint</a>.</p></main></body></html>`;
+  }
+  // JSON in a script element: "<" escaped, so no value can close the element.
+  const json = JSON.stringify(credentials).replace(/</g, '\\u003c');
+  return built.replace(
+    CREDENTIALS_PLACEHOLDER,
+    `<script type="application/json" id="${CREDENTIALS_ELEMENT_ID}">${json}</script>`,
+  );
 }

@@ -24,6 +24,7 @@ describe('the functions', () => {
       tallyRole: logicalId(stack, stack.tally.handler.role),
       resultsRole: logicalId(stack, stack.results.role),
       exporterRole: logicalId(stack, stack.export.exporter.role),
+      downloadRole: logicalId(stack, stack.export.download.role),
     };
   });
 
@@ -31,7 +32,7 @@ describe('the functions', () => {
     const functions = synthesized.template.findResources('AWS::Lambda::Function', {
       Properties: { Runtime: 'nodejs24.x' },
     });
-    expect(Object.keys(functions)).toHaveLength(3);
+    expect(Object.keys(functions)).toHaveLength(4);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Architectures: ['arm64'],
@@ -48,7 +49,7 @@ describe('the functions', () => {
       .map((entry) => join(assembly.directory, entry, 'index.js'))
       .filter((file) => existsSync(file));
 
-    expect(bundles).toHaveLength(3);
+    expect(bundles).toHaveLength(4);
     for (const bundle of bundles) {
       const code = readFileSync(bundle, 'utf8');
       // Minified: long lines (the few line breaks left are inside template strings and licence comments).
@@ -217,6 +218,28 @@ describe('the functions', () => {
       's3:ListBucket',
       's3:PutObject',
     ]);
+  });
+
+  it('lets the download function read parts under votes/ and write and sign files under downloads/ only', () => {
+    const statements = roleStatements(synthesized.template, ids.downloadRole as string);
+
+    expect(bySid(statements, 'ListParts')).toMatchObject({
+      Action: ['s3:ListBucket'],
+      Resource: getAtt(ids.bucket as string),
+      Condition: { StringLike: { 's3:prefix': ['votes/*'] } },
+    });
+    expect(bySid(statements, 'ReadParts')).toMatchObject({
+      Action: ['s3:GetObject'],
+      Resource: arnWith(ids.bucket as string, '/votes/*'),
+    });
+    // A presigned GET carries its signer's permission: the function may read back what it wrote.
+    expect(bySid(statements, 'WriteAndSignDownloads')).toMatchObject({
+      Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+      Resource: arnWith(ids.bucket as string, '/downloads/*'),
+    });
+    expect(
+      allActions(statements).filter((action) => /^(dynamodb|s3|appsync|secretsmanager):/.test(action)),
+    ).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
   });
 
   it('passes Redis as a TLS URL without a password and the AUTH token as a secret ARN', () => {

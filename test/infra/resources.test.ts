@@ -197,6 +197,13 @@ describe('the stack in development', () => {
               { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
             ],
           }),
+          // exportDownload's files: fetched within 5 minutes, gone after a day (versions too).
+          expect.objectContaining({
+            Prefix: 'downloads/',
+            ExpirationInDays: 1,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+            Status: 'Enabled',
+          }),
         ]),
       },
     });
@@ -216,8 +223,9 @@ describe('the stack in development', () => {
     );
     const count = (name: string) => alarms.filter((alarm) => alarm === name).length;
 
-    expect(count('AWS/Lambda/Errors')).toBe(3);
-    expect(count('AWS/Lambda/Throttles')).toBe(3);
+    // tally, results, exporter, download
+    expect(count('AWS/Lambda/Errors')).toBe(4);
+    expect(count('AWS/Lambda/Throttles')).toBe(4);
     expect(count('AWS/Lambda/IteratorAge')).toBe(1);
     expect(count('AWS/SQS/ApproximateNumberOfMessagesVisible')).toBe(1);
     expect(count('LivePolls/VotesUncounted')).toBe(1);

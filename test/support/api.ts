@@ -71,12 +71,14 @@ export type DataSourceWrapper = (name: DataSourceName, dataSource: DataSource) =
 /**
  * Creates fresh tables named after `prefix` and an executor over them, with the resolver bundles loaded
  * now. `results` stands in for the results function (the Lambda data source of pollResults) where a test
- * needs one; `wrap`, when given, wraps each data source.
+ * needs one; `wrap`, when given, wraps each data source; `download` is exportDownload's function (by
+ * default one that fails, for tests that never reach it).
  */
 export async function testApi(
   prefix: string,
   results?: LambdaHandler,
   wrap: DataSourceWrapper = (_name, dataSource) => dataSource,
+  download?: LambdaHandler,
 ): Promise<TestApi> {
   const client = dynamoClient();
   const tables = await freshTables(prefix, client);
@@ -87,6 +89,15 @@ export async function testApi(
       polls: wrap('polls', createDynamoDbDataSource({ client: calls, tableName: tables.POLLS_TABLE })),
       votes: wrap('votes', createDynamoDbDataSource({ client: calls, tableName: tables.VOTES_TABLE })),
       results: wrap('results', createLambdaDataSource(results ?? (async () => ({ results: null })))),
+      download: wrap(
+        'download',
+        createLambdaDataSource(
+          download ??
+            (async () => {
+              throw new Error('this test API has no download function');
+            }),
+        ),
+      ),
       none: wrap('none', createNoneDataSource()),
     },
     env: { ...tables, ...principalEnvironment(TEST_PRINCIPALS) },

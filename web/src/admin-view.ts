@@ -420,6 +420,9 @@ function pollList(api: Api): { element: HTMLElement; refresh(): Promise<void> } 
   const item = (poll: Poll) => {
     const close = h('button', { type: 'button', class: 'danger' }, 'Close poll');
     close.setAttribute('aria-label', `Close poll “${poll.title}”`);
+    const download = h('button', { type: 'button' }, 'Download votes (CSV)');
+    download.setAttribute('aria-label', `Download votes (CSV) of “${poll.title}”`);
+    const downloaded = h('p', { class: 'message', role: 'status', hidden: true });
     const li = h(
       'li',
       { 'data-poll-id': poll.id, 'data-status': poll.status },
@@ -450,8 +453,33 @@ function pollList(api: Api): { element: HTMLElement; refresh(): Promise<void> } 
         ' ',
         h('a', { href: `#/poll/${encodeURIComponent(poll.id)}/present` }, 'Presenter view'),
       ),
-      poll.status === 'CLOSED' ? null : h('div', { class: 'actions' }, close),
+      h('div', { class: 'actions' }, download, poll.status === 'CLOSED' ? null : close),
+      downloaded,
     );
+    download.addEventListener('click', async () => {
+      const token = adminToken(api);
+      if (!token) {
+        setMessage(alert, 'Paste an admin token first (Admin token, above).', 'error');
+        return;
+      }
+      download.disabled = true;
+      try {
+        const file = await api.exportDownload(poll.id, token);
+        // The file is served as an attachment: the browser saves it and this page stays.
+        location.assign(file.url);
+        downloaded.replaceChildren(
+          `${file.rows} ${file.rows === 1 ? 'vote' : 'votes'} exported so far (the export runs every few minutes). `,
+          h('a', { href: file.url, 'data-testid': 'download-link' }, 'Download again'),
+          ` until ${formatInstant(file.expiresAt)}.`,
+        );
+        downloaded.hidden = false;
+        setMessage(alert, '');
+      } catch (thrown) {
+        setMessage(alert, toApiError(thrown).message, 'error');
+      } finally {
+        download.disabled = false;
+      }
+    });
     close.addEventListener('click', async () => {
       const token = adminToken(api);
       if (!token) {

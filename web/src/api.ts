@@ -10,6 +10,7 @@ import { Hub } from 'aws-amplify/utils';
 import type {
   CastVoteInput,
   CreatePollInput,
+  ExportDownload,
   Poll,
   PollPage,
   PollResults,
@@ -91,6 +92,8 @@ export interface Api {
   pollResults(pollId: string, adminToken?: string | null): Promise<PollResults | null>;
   createPoll(input: CreatePollInput, adminToken: string): Promise<Poll>;
   closePoll(id: string, adminToken: string): Promise<Poll>;
+  /** A 5-minute link to the poll's exported votes as one CSV file (admins). */
+  exportDownload(pollId: string, adminToken: string): Promise<ExportDownload>;
   castVote(input: CastVoteInput): Promise<VoteReceipt>;
   /** Subscribes to onResultsUpdated; returns the unsubscribe function. */
   onResultsUpdated(pollId: string, handlers: ResultsHandlers, adminToken?: string | null): () => void;
@@ -173,6 +176,14 @@ export function createApi(outputs: AmplifyOutputs): Api {
           adminToken,
         )
       ).closePoll,
+    exportDownload: async (pollId, adminToken) =>
+      (
+        await call<{ exportDownload: ExportDownload }>(
+          `query ExportDownload($pollId: ID!) { exportDownload(pollId: $pollId) { pollId url expiresAt rows } }`,
+          { pollId },
+          adminToken,
+        )
+      ).exportDownload,
     castVote: async (input) =>
       (
         await call<{ castVote: VoteReceipt }>(
