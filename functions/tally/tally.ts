@@ -13,8 +13,9 @@
  * shard nor any other poll. Errors that may pass (throttling, a lost race) fail the invocation after every
  * other poll of the batch has been counted, and Lambda retries it, boundedly (infra/event-sources.ts).
  *
- * Then every poll of the batch gets its absolute totals written to Redis (compare-and-set) and published:
- * this also repairs Redis after a crash between the commit and the cache write.
+ * Then every poll of the batch gets its absolute totals written to Redis (compare-and-set) and published
+ * through the poll's publish gate (at once, or deferred to a later invocation of the window: see
+ * publishThroughGate): this also repairs Redis after a crash between the commit and the cache write.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -48,6 +49,19 @@ export interface TallyDeps {
   readonly now: () => string;
   /** At most one publish per poll per this many ms, across all stream shards (see publishThroughGate). */
   readonly publishIntervalMs: number;
+}
+
+/**
+ * Polls whose newest totals are not published yet because their publish gate was shut: poll id → the
+ * total left unpublished. Kept in the tumbling window's state (at most 1 MB per shard, "Implementing
+ * stateful DynamoDB stream processing in Lambda"; a few dozen bytes a poll, and a window sees at most a
+ * few batches of at most 1,000 records), so the window's final invocation can publish them.
+ */
+export type DeferredPublishes = Readonly<Record<string, string>>;
+
+/** What a batch comes to: the partial batch response, and the polls whose publish waits for the gate. */
+export interface TallyOutcome extends DynamoDBBatchResponse {
+  readonly deferred: DeferredPublishes;
 }
 
 /** Distinct counters one count update may name: keeps its expression under DynamoDB's 4 KB limit. */
@@ -165,7 +179,11 @@ export class Tally {
    * Counts a batch from stream shard `shardId`. Uncountable records are recorded and passed over; an error
    * that may pass is thrown once every other poll of the batch has been counted, so Lambda retries the batch.
    */
-  async handle(shardId: string, records: readonly DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
+  async handle(
+    shardId: string,
+    records: readonly DynamoDBRecord[],
+    deferred: DeferredPublishes = {},
+  ): Promise<TallyOutcome> {
     const { metrics } = this.deps;
     metrics.addMetric(Metric.Batches, MetricUnit.Count, 1);
     const parsed = records.map(parse);
@@ -194,9 +212,28 @@ export class Tally {
       uncountable.push(...refused);
     });
     await this.recordUncounted(shardId, uncountable);
-    await this.refresh([...byPoll.keys()].map((pollId) => polls.get(pollId) as PollItem));
+    // Polls an earlier batch of the window left unpublished get another chance with this batch's.
+    const waiting = Object.keys(deferred).filter((pollId) => !byPoll.has(pollId));
+    const earlier = await this.loadPolls(waiting);
+    const refreshed = await this.refresh([
+      ...[...byPoll.keys()].map((pollId) => polls.get(pollId) as PollItem),
+      ...earlier.values(),
+    ]);
     if (errors.length > 0) throw errors[0];
-    return { batchItemFailures: [] };
+    return { batchItemFailures: [], deferred: refreshed };
+  }
+
+  /**
+   * The window's final invocation: publishes every poll a batch of the window left unpublished because
+   * its gate was shut, waiting for the gate where it must, so the last totals always go out.
+   */
+  async flush(deferred: DeferredPublishes): Promise<void> {
+    const polls = await this.loadPolls(Object.keys(deferred));
+    await Promise.all(
+      [...polls.values()].map(async (poll) => {
+        await this.publishThroughGate(poll, await this.deps.store.totalsFromShards(poll.id), true);
+      }),
+    );
   }
 
   /**
@@ -402,13 +439,18 @@ export class Tally {
     metrics.addMetric(Metric.VotesUncounted, MetricUnit.Count, recorded);
   }
 
-  /** Writes each poll's absolute totals to Redis and publishes them: one message per poll per batch. */
-  private async refresh(polls: readonly PollItem[]): Promise<void> {
-    // Polls in parallel: a poll's publish may wait for its gate, and one wait should not queue the rest.
-    await Promise.all(polls.map((poll) => this.refreshPoll(poll)));
+  /**
+   * Writes each poll's absolute totals to Redis and publishes them when the gate is open: at most one
+   * message per poll per batch. Returns the polls whose gate was shut, with the totals left unpublished.
+   */
+  private async refresh(polls: readonly PollItem[]): Promise<DeferredPublishes> {
+    const outcomes = await Promise.all(polls.map((poll) => this.refreshPoll(poll)));
+    const deferred: Record<string, string> = {};
+    for (const outcome of outcomes) if (outcome) deferred[outcome.pollId] = String(outcome.total);
+    return deferred;
   }
 
-  private async refreshPoll(poll: PollItem): Promise<void> {
+  private async refreshPoll(poll: PollItem): Promise<{ pollId: string; total: number } | null> {
     const { store, logger, metrics, now } = this.deps;
     const totals = await store.totalsFromShards(poll.id);
     try {
@@ -420,23 +462,32 @@ export class Tally {
         error: (error as Error).message,
       });
     }
-    await this.publishThroughGate(poll, totals);
+    const sent = await this.publishThroughGate(poll, totals, false);
+    return sent === 'deferred' ? { pollId: poll.id, total: totals.total } : null;
   }
 
   /**
-   * Publishes the poll's totals unless the gate says these (or newer) went out already. When the gate says
-   * "too soon", waits and asks again with the totals as they are then, so the last totals always go out,
-   * at most one interval late, and subscribers get about one message per interval however many stream
-   * shards count the poll.
+   * Publishes the poll's totals through its gate, shared by every stream shard: the first change after a
+   * quiet interval goes out at once (leading edge); within an interval of the last publish the gate is
+   * shut. Then a batch invocation does not wait (waiting would hold its stream shard, and every vote behind
+   * it, for up to an interval): it answers 'deferred', and the poll rides in the tumbling window's state
+   * until a later batch finds the gate open or the window's final invocation (`wait`) waits for it and
+   * publishes the totals as they are then (trailing edge). So the last totals always go out, and a poll
+   * gets about one message per interval however many shards count it.
    */
-  private async publishThroughGate(poll: PollItem, first: Totals): Promise<void> {
+  private async publishThroughGate(
+    poll: PollItem,
+    first: Totals,
+    wait: boolean,
+  ): Promise<'published' | 'current' | 'deferred'> {
     const { store, publish, logger, metrics, now, publishIntervalMs } = this.deps;
-    if (!publish) return;
+    if (!publish) return 'current';
     let totals = first;
     for (;;) {
       const claim = await store.claimPublish(poll.id, totals.total, Date.parse(now()), publishIntervalMs);
       if (claim.publish) break;
-      if (claim.retryInMs === null) return;
+      if (claim.retryInMs === null) return 'current';
+      if (!wait) return 'deferred';
       await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
       totals = await store.totalsFromShards(poll.id);
     }
@@ -451,5 +502,6 @@ export class Tally {
         error: (error as Error).message,
       });
     }
+    return 'published';
   }
 }
