@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the local endpoint's performance figures, each as a ratio against a baseline measured in
  * the same run on the same machine. Prints as it goes, then a summary table; writes bench/results/<name>.json.
- * Parts (default all): castvote, poll-results, fanout, evaluator, e.g. `npm run bench -- fanout`.
+ * Parts (default all): castvote, poll-results, fanout, evaluator, watchers, e.g. `npm run bench -- fanout`.
  * Nothing here asserts a time: the figures are printed and recorded, never checked.
  */
 import { benchCastVote, type CastVoteFigures } from './castvote.ts';
@@ -15,8 +15,9 @@ import { closedLoop, jsonPoster } from './support/load.ts';
 import type { ProfileSummary } from './support/profile.ts';
 import { fixed, runInfo, table, writeResult } from './support/report.ts';
 import { round, summarize } from './support/stats.ts';
+import { benchWatchers, type WatchersFigures } from './watchers.ts';
 
-const PARTS = ['castvote', 'poll-results', 'fanout', 'evaluator'] as const;
+const PARTS = ['castvote', 'poll-results', 'fanout', 'evaluator', 'watchers'] as const;
 type Part = (typeof PARTS)[number];
 
 /** What the issue asks of the figures (printed next to them; never asserted). */
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   let evaluator:
     | (EvaluatorFigures & { castVoteP50Ms: number; share: number; shareOfEndpointCpu: number | null })
     | null = null;
+  let watchers: WatchersFigures | null = null;
   let tallyCheck: string | null = null;
   try {
     // Every part needs the endpoint (the evaluator for the castVote time its cost is compared with).
@@ -137,12 +139,18 @@ async function main(): Promise<void> {
       };
       writeResult('evaluator', info, { figures: evaluator });
     }
+    if (parts.has('watchers')) {
+      watchers = await benchWatchers(running, log);
+      writeResult('watchers', info, { endpointCommand: running.command, figures: watchers });
+    }
   } finally {
     await endpoint?.stop();
   }
 
   console.log('');
   console.log(summaryTable(castVote, pollResults, fanout, evaluator));
+  if (fanout) console.log(`\n${liveTable(fanout)}`);
+  if (watchers) console.log(`\n${watchersTable(watchers)}`);
   if (castVote) console.log(`\n${castVoteBounds(castVote)}`);
   if (pollResults) console.log(`\n${pollResultsBounds(pollResults)}`);
   if (evaluator) {
@@ -238,6 +246,78 @@ function summaryTable(
     "evaluator = share of a castVote's p50 end-to-end time at concurrency 1.",
   ];
   return `${table(headers, rows)}\n${legend.join('\n')}`;
+}
+
+/** The live view: lone votes, votes under steady load, and a vote after a quiet minute. */
+function liveTable(fanout: FanoutFigures): string {
+  const row = (label: string, summary: { p50: number; p95: number; max: number }, extra: string) => [
+    label,
+    fixed(summary.p50, 0),
+    fixed(summary.p95, 0),
+    fixed(summary.max, 0),
+    extra,
+  ];
+  return table(
+    ['commit -> message, 1,000 subscribers', 'p50 ms', 'p95 ms', 'max ms', ''],
+    [
+      row('lone votes', fanout.vote.latencyMs, `${fanout.vote.missing} missing`),
+      row(
+        `steady ${fixed(fanout.steady.votesPerSecond, 0)} votes/s (probes)`,
+        fanout.steady.latencyMs,
+        `${fanout.steady.missing} missing; ${fixed(fanout.steady.messagesPerSecondPerSubscriber, 2)} messages/s each; p95 <= 1 s wanted${fanout.steady.latencyMs.p95 <= 1000 ? ': met' : ''}`,
+      ),
+      row('vote after a quiet minute', fanout.quiet.latencyMs, `${fanout.quiet.missing} missing`),
+      row('direct publishResults (fan-out alone)', fanout.publish.latencyMs, ''),
+    ],
+  ).concat(
+    `\nbatching window ${fanout.batchingWindowSeconds} s, tumbling window ${fanout.tumblingWindowSeconds} s, publish gate ${fanout.publishIntervalMs} ms`,
+  );
+}
+
+/** Ten thousand watchers: delivery, memory, castVote beside them. */
+function watchersTable(watchers: WatchersFigures): string {
+  const { castVote, memory } = watchers;
+  return table(
+    [`${watchers.subscriptions} subscriptions`, 'p50', 'p95', 'max / other'],
+    [
+      [
+        'publishResults -> every message, ms',
+        fixed(watchers.publish.latencyMs.p50, 0),
+        fixed(watchers.publish.latencyMs.p95, 0),
+        fixed(watchers.publish.latencyMs.max, 0),
+      ],
+      [
+        'vote -> every message, ms',
+        fixed(watchers.vote.latencyMs.p50, 0),
+        fixed(watchers.vote.latencyMs.p95, 0),
+        fixed(watchers.vote.latencyMs.max, 0),
+      ],
+      [
+        'castVote c=16 without / with (watched poll), ms',
+        `${fixed(castVote.without.latencyMs.p50)} / ${fixed(castVote.withWatchedPoll.latencyMs.p50)}`,
+        `${fixed(castVote.without.latencyMs.p95)} / ${fixed(castVote.withWatchedPoll.latencyMs.p95)}`,
+        `other poll p50 ${fixed(castVote.withOtherPoll.latencyMs.p50)}`,
+      ],
+      [
+        'castVote c=16 req/s without / with',
+        fixed(castVote.without.rate),
+        fixed(castVote.withWatchedPoll.rate),
+        `ratio ${fixed(castVote.rateRatio, 2)}`,
+      ],
+      [
+        'endpoint memory per subscription',
+        `RSS ${memory.rssBytesPerSubscription} B`,
+        `heap ${memory.heapBytesPerSubscription} B`,
+        '',
+      ],
+      [
+        'messages missing (publish / vote)',
+        String(watchers.publish.missing),
+        String(watchers.vote.missing),
+        '',
+      ],
+    ],
+  );
 }
 
 /** Indents a block of text. */
