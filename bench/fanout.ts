@@ -172,7 +172,7 @@ export async function benchFanout(
   const onResults = (results: PollResults, at: number, subscriber: number) => {
     const current = expectation;
     onAnyResults(results, at, subscriber);
-    if (!current || !current.heard(results) || heard.has(subscriber)) return;
+    if (!current?.heard(results) || heard.has(subscriber)) return;
     heard.add(subscriber);
     current.arrivals.push(at);
     if (current.arrivals.length === FANOUT_PLAN.subscribers) current.done();
