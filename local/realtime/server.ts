@@ -468,16 +468,16 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     }
     // The subscriber may have stopped while its payload was rendered.
     if (data === null || connection.subscriptions.get(id) !== subscription) return false;
-    const text = serializeMessage({ type: ServerMessageType.Data, id, payload: { data } });
+    const text = dataMessage(id, data);
     // AppSync's subscription payload quota (240 KB): a larger payload is not delivered.
-    if (Buffer.byteLength(text) > limits.maxSubscriptionPayloadBytes) {
+    if (text.bytes > limits.maxSubscriptionPayloadBytes) {
       reportError(
-        new Error(`${Buffer.byteLength(text)} bytes, over ${limits.maxSubscriptionPayloadBytes}`),
+        new Error(`${text.bytes} bytes, over ${limits.maxSubscriptionPayloadBytes}`),
         `payload for subscription ${id} not delivered`,
       );
       return false;
     }
-    return send(connection, text);
+    return send(connection, text.text);
   }
 
   return {
@@ -539,6 +539,28 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
       return pendingBytesTotal;
     },
   };
+}
+
+/**
+ * Rendered payloads serialized once each: subscribers that share a render (the same query, variables and
+ * identity, see local/server/subscriptions.ts) share one JSON text, so a publish to 10,000 watchers of a
+ * poll serializes its payload once rather than 10,000 times.
+ */
+const payloadJson = new WeakMap<object, { json: string; bytes: number }>();
+
+/**
+ * The `data` message for subscription `id`, exactly as `serializeMessage` writes it (the same keys in the
+ * same order), and its size in bytes.
+ */
+function dataMessage(id: string, data: Record<string, unknown>): { text: string; bytes: number } {
+  let payload = payloadJson.get(data);
+  if (!payload) {
+    const json = JSON.stringify(data);
+    payload = { json, bytes: Buffer.byteLength(json) };
+    payloadJson.set(data, payload);
+  }
+  const head = `{"type":${JSON.stringify(ServerMessageType.Data)},"id":${JSON.stringify(id)},"payload":{"data":`;
+  return { text: `${head}${payload.json}}}`, bytes: Buffer.byteLength(head) + payload.bytes + 2 };
 }
 
 /** The size of a received frame's data (`ws` hands a Buffer, an ArrayBuffer or Buffer fragments). */
