@@ -230,9 +230,7 @@ export class Tally {
   async flush(deferred: DeferredPublishes): Promise<void> {
     const polls = await this.loadPolls(Object.keys(deferred));
     await Promise.all(
-      [...polls.values()].map(async (poll) => {
-        await this.publishThroughGate(poll, await this.deps.store.totalsFromShards(poll.id), true);
-      }),
+      [...polls.values()].map((poll) => this.publishDeferred(poll, Number(deferred[poll.id]))),
     );
   }
 
@@ -462,7 +460,7 @@ export class Tally {
         error: (error as Error).message,
       });
     }
-    const sent = await this.publishThroughGate(poll, totals, false);
+    const sent = await this.publishThroughGate(poll, totals);
     return sent === 'deferred' ? { pollId: poll.id, total: totals.total } : null;
   }
 
@@ -471,29 +469,52 @@ export class Tally {
    * quiet interval goes out at once (leading edge); within an interval of the last publish the gate is
    * shut. Then a batch invocation does not wait (waiting would hold its stream shard, and every vote behind
    * it, for up to an interval): it answers 'deferred', and the poll rides in the tumbling window's state
-   * until a later batch finds the gate open or the window's final invocation (`wait`) waits for it and
-   * publishes the totals as they are then (trailing edge). So the last totals always go out, and a poll
-   * gets about one message per interval however many shards count it.
+   * until a later batch finds the gate open or the window's final invocation publishes it
+   * (publishDeferred, the trailing edge). So the last totals always go out, and a poll gets about one
+   * message per interval however many shards count it.
    */
   private async publishThroughGate(
     poll: PollItem,
-    first: Totals,
-    wait: boolean,
+    totals: Totals,
   ): Promise<'published' | 'current' | 'deferred'> {
-    const { store, publish, logger, metrics, now, publishIntervalMs } = this.deps;
+    const { store, publish, now, publishIntervalMs } = this.deps;
     if (!publish) return 'current';
-    let totals = first;
+    const claim = await store.claimPublish(poll.id, totals.total, Date.parse(now()), publishIntervalMs);
+    if (!claim.publish) return claim.retryInMs === null ? 'current' : 'deferred';
+    await this.send(poll, totals);
+    return 'published';
+  }
+
+  /**
+   * Waits for the poll's gate until totals of at least `version` (what a batch of the window counted and
+   * could not publish) have gone out, from any shard, and sends the newest totals itself when the gate lets
+   * it. It asks for `version`, not for the newest totals: on a hot poll that every shard keeps counting,
+   * asking for a moving target would make each shard's final invocation wait interval after interval.
+   */
+  private async publishDeferred(poll: PollItem, version: number): Promise<void> {
+    const { store, publish, now, publishIntervalMs } = this.deps;
+    if (!publish) return;
     for (;;) {
-      const claim = await store.claimPublish(poll.id, totals.total, Date.parse(now()), publishIntervalMs);
-      if (claim.publish) break;
-      if (claim.retryInMs === null) return 'current';
-      if (!wait) return 'deferred';
+      const totals = await store.totalsFromShards(poll.id);
+      const claim = await store.claimPublish(
+        poll.id,
+        version,
+        Date.parse(now()),
+        publishIntervalMs,
+        totals.total,
+      );
+      if (claim.publish) return this.send(poll, totals);
+      if (claim.retryInMs === null) return;
       await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
-      totals = await store.totalsFromShards(poll.id);
     }
+  }
+
+  /** Publishes the totals; when that fails, opens the gate again so the next batch retries. */
+  private async send(poll: PollItem, totals: Totals): Promise<void> {
+    const { store, publish, logger, metrics, now } = this.deps;
     const at = now();
     try {
-      await publish(toPollResults(poll, totals, at, at));
+      await publish?.(toPollResults(poll, totals, at, at));
     } catch (error) {
       await store.releasePublish(poll.id);
       metrics.addMetric(Metric.PublishFailures, MetricUnit.Count, 1);
@@ -502,6 +523,5 @@ export class Tally {
         error: (error as Error).message,
       });
     }
-    return 'published';
   }
 }
