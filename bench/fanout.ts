@@ -226,7 +226,19 @@ export async function benchFanout(
   const publishRequest: number[] = [];
   let voteMissing = 0;
   let publishMissing = 0;
-  let votes = 0;
+  // One untimed vote first: the tally's first invocation in a fresh endpoint loads and compiles its code.
+  await sample(totalIs(1), async () => {
+    await client.post(
+      JSON.stringify({
+        query: CAST_VOTE,
+        variables: { input: { ...voteInput(pollId, 'bench-fanout-warmup', 0), optionId: 'opt1' } },
+      }),
+      { 'x-api-key': endpoint.apiKey },
+    );
+    return performance.now();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  let votes = 1;
   for (let index = 0; index < FANOUT_PLAN.samples; index++) {
     // A vote: measured from the castVote response (the vote is committed when castVote answers).
     const vote = await sample(totalIs(votes + 1), async () => {

@@ -68,6 +68,13 @@ export interface TallyOutcome extends DynamoDBBatchResponse {
 const MAX_COUNTERS_PER_UPDATE = 200;
 /** How often to re-read a poll's moved checkpoint and try again before failing the invocation. */
 const MAX_CHECKPOINT_ATTEMPTS = 5;
+/**
+ * The longest a batch invocation waits for a shut publish gate. Lambda polls a shard four times a second
+ * ("Polling and batching streams", Lambda developer guide): a gate that opens sooner than the next poll
+ * could bring another batch is worth waiting for (a lone vote goes out when the gate opens, not when the
+ * tumbling window ends); a longer wait is left to a later batch or the window's final invocation.
+ */
+const SHORT_GATE_WAIT_MS = 250;
 /** Polls whose counts are written at the same time. */
 const POLL_CONCURRENCY = 8;
 /**
@@ -467,20 +474,28 @@ export class Tally {
   /**
    * Publishes the poll's totals through its gate, shared by every stream shard: the first change after a
    * quiet interval goes out at once (leading edge); within an interval of the last publish the gate is
-   * shut. Then a batch invocation does not wait (waiting would hold its stream shard, and every vote behind
-   * it, for up to an interval): it answers 'deferred', and the poll rides in the tumbling window's state
+   * shut. Then a batch invocation does not wait long (waiting holds its stream shard, and every vote behind
+   * it): if the gate opens within SHORT_GATE_WAIT_MS it waits and publishes the totals as they are then;
+   * otherwise it answers 'deferred', and the poll rides in the tumbling window's state
    * until a later batch finds the gate open or the window's final invocation publishes it
    * (publishDeferred, the trailing edge). So the last totals always go out, and a poll gets about one
    * message per interval however many shards count it.
    */
   private async publishThroughGate(
     poll: PollItem,
-    totals: Totals,
+    first: Totals,
   ): Promise<'published' | 'current' | 'deferred'> {
     const { store, publish, now, publishIntervalMs } = this.deps;
     if (!publish) return 'current';
-    const claim = await store.claimPublish(poll.id, totals.total, Date.parse(now()), publishIntervalMs);
-    if (!claim.publish) return claim.retryInMs === null ? 'current' : 'deferred';
+    let totals = first;
+    for (;;) {
+      const claim = await store.claimPublish(poll.id, totals.total, Date.parse(now()), publishIntervalMs);
+      if (claim.publish) break;
+      if (claim.retryInMs === null) return 'current';
+      if (claim.retryInMs > SHORT_GATE_WAIT_MS) return 'deferred';
+      await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
+      totals = await store.totalsFromShards(poll.id);
+    }
     await this.send(poll, totals);
     return 'published';
   }

@@ -283,6 +283,29 @@ describe('the tally', () => {
     expect(last.state).toEqual({});
   });
 
+  it('waits for a gate that opens sooner than the next stream poll, and publishes from the batch itself', async () => {
+    const pollId = await newPoll();
+    const sent: PollResults[] = [];
+    let offset = 0;
+    const gated = functionsFor({
+      pollsTable: api.tables.POLLS_TABLE,
+      redisUrl: redis.url,
+      publishIntervalMs: 400,
+      now: () => new Date(Date.now() + offset).toISOString(),
+      publish: async (results) => {
+        sent.push(results);
+      },
+    });
+
+    const first = await gated.tally('short-shard', votes(pollId, 1, 2));
+    offset += 200; // the second batch comes 200 ms after the publish: the gate opens within 250 ms
+    const second = await gated.tally('short-shard', votes(pollId, 3, 2), first.state);
+    gated.close();
+
+    expect(sent.map((results) => results.totalVotes)).toEqual([2, 4]);
+    expect(second.state).toEqual({});
+  });
+
   it('lets a later batch of the window publish a poll an earlier batch deferred, once the gate opens', async () => {
     const [busy, quiet] = [await newPoll(), await newPoll()];
     const sent: PollResults[] = [];
