@@ -107,6 +107,8 @@ export interface RealtimeServer {
 
 interface Connection {
   readonly socket: WebSocket;
+  /** The TCP or TLS socket under the WebSocket: corked while a publish queues its frames. */
+  readonly transport: Duplex;
   readonly header: Record<string, string> | null;
   auth: Promise<ConnectionAuthResult> | null;
   initialized: boolean;
@@ -381,6 +383,7 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
   function onConnection(socket: WebSocket, req: IncomingMessage): void {
     const connection: Connection = {
       socket,
+      transport: req.socket,
       header: handshakeHeader(req),
       auth: null,
       initialized: false,
@@ -497,6 +500,9 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
 
     async publish(mutationField, mutationResult) {
       const deliveries: Promise<boolean>[] = [];
+      // A connection with 100 subscriptions gets 100 frames per publish: corked, they leave in one write
+      // rather than 100 (ws corks around each frame itself; corks nest).
+      const corked: Duplex[] = [];
       for (const connection of connections) {
         for (const [id, subscription] of connection.subscriptions) {
           if (!subscription.mutations.includes(mutationField)) continue;
@@ -508,6 +514,10 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
             continue;
           }
           if (!matches) continue;
+          if (corked.at(-1) !== connection.transport) {
+            connection.transport.cork();
+            corked.push(connection.transport);
+          }
           const delivery = connection.outbound.then(() =>
             deliver(connection, id, subscription, mutationResult),
           );
@@ -518,8 +528,18 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
           deliveries.push(delivery.catch(() => false));
         }
       }
-      const sent = await Promise.all(deliveries);
-      return sent.filter(Boolean).length;
+      // Rendering awaits no I/O, so every frame is queued long before this; the timer is only a bound.
+      const uncork = () => {
+        for (const transport of corked.splice(0)) transport.uncork();
+      };
+      const bound = setTimeout(uncork, 1000);
+      try {
+        const sent = await Promise.all(deliveries);
+        return sent.filter(Boolean).length;
+      } finally {
+        clearTimeout(bound);
+        uncork();
+      }
     },
 
     async close() {
