@@ -500,10 +500,8 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
 
     async publish(mutationField, mutationResult) {
       const deliveries: Promise<boolean>[] = [];
-      // A connection with 100 subscriptions gets 100 frames per publish: corked, they leave in one write
-      // rather than 100 (ws corks around each frame itself; corks nest).
-      const corked: Duplex[] = [];
       for (const connection of connections) {
+        let matched = 0;
         for (const [id, subscription] of connection.subscriptions) {
           if (!subscription.mutations.includes(mutationField)) continue;
           let matches: boolean;
@@ -514,10 +512,9 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
             continue;
           }
           if (!matches) continue;
-          if (corked.at(-1) !== connection.transport) {
-            connection.transport.cork();
-            corked.push(connection.transport);
-          }
+          // A connection with 100 matching subscriptions gets 100 frames: corked from the second one (no
+          // frame is written before the loop ends), they leave in one write rather than 100.
+          if (++matched === 2) connection.transport.cork();
           const delivery = connection.outbound.then(() =>
             deliver(connection, id, subscription, mutationResult),
           );
@@ -527,19 +524,16 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
           );
           deliveries.push(delivery.catch(() => false));
         }
+        // Uncorked once this connection's frames are queued (its deliveries run in order), not later.
+        if (matched >= 2) {
+          const transport = connection.transport;
+          connection.outbound = connection.outbound.then(() => {
+            transport.uncork();
+          });
+        }
       }
-      // Rendering awaits no I/O, so every frame is queued long before this; the timer is only a bound.
-      const uncork = () => {
-        for (const transport of corked.splice(0)) transport.uncork();
-      };
-      const bound = setTimeout(uncork, 1000);
-      try {
-        const sent = await Promise.all(deliveries);
-        return sent.filter(Boolean).length;
-      } finally {
-        clearTimeout(bound);
-        uncork();
-      }
+      const sent = await Promise.all(deliveries);
+      return sent.filter(Boolean).length;
     },
 
     async close() {
