@@ -21,6 +21,7 @@ import { TALLY_EVENT_SOURCE } from '../infra/event-sources.ts';
 import { CAST_VOTE, createPoll, RESULTS_FIELDS, voteInput } from './support/api.ts';
 import type { BenchEndpoint } from './support/endpoint.ts';
 import { jsonPoster } from './support/load.ts';
+import { type ProfileSummary, startProfile, summarizeProfile } from './support/profile.ts';
 import { round, rounded, type Summary, summarize } from './support/stats.ts';
 
 /** How the fan-out benchmark runs. */
@@ -35,6 +36,8 @@ export const FANOUT_PLAN = {
   /** Steady phase: background votes per second (option A), for this long, with probe votes (option B). */
   steadyVotesPerSecond: 200,
   steadyMs: 20_000,
+  /** Then the same load for this long while the endpoint is profiled (not timed). */
+  steadyProfileMs: 8_000,
   /** Gap between probe votes, ms: uniform in [min, max), so probes do not lock onto the gate's phase. */
   probeGapMs: [300, 700],
   /** Quiet phase: this many votes, each after this long without any vote. */
@@ -81,6 +84,8 @@ export interface FanoutFigures {
   readonly publishRequestMs: Summary;
   /** Votes at a steady rate: the probes' commit to message. */
   readonly steady: SteadyFigures;
+  /** The endpoint's CPU profile under the same steady load (a separate, untimed window). */
+  readonly steadyProfile: ProfileSummary | null;
   /** A vote after a quiet minute: commit to message. */
   readonly quiet: FanoutSide;
   /** The tally's batching and tumbling windows (infra/event-sources.ts), seconds. */
@@ -291,9 +296,25 @@ export async function benchFanout(
   const lone = (option: number) =>
     Array.from({ length: FANOUT_PLAN.samples }, (_, index) => index).filter((index) => index % 3 === option)
       .length;
-  const steady = await steadyPhase(endpoint, pollId, lone(1), log, (handler) => {
+  const listen = (handler: typeof onAnyResults) => {
     onAnyResults = handler;
-  });
+  };
+  const steady = await steadyPhase(endpoint, pollId, lone(1), FANOUT_PLAN.steadyMs, log, listen);
+  // The same load again, untimed, while the endpoint is profiled: where its one thread's time goes.
+  let steadyProfile: ProfileSummary | null = null;
+  if (endpoint.inspectorUrl) {
+    const session = await startProfile(endpoint.inspectorUrl);
+    const profiled = await steadyPhase(
+      endpoint,
+      pollId,
+      lone(1) + steady.probes,
+      FANOUT_PLAN.steadyProfileMs,
+      log,
+      listen,
+    );
+    steadyProfile = summarizeProfile(await session.stop());
+    log(`fan-out steady (profiled, untimed): ${profiled.votesPerSecond} votes/s`);
+  }
   onAnyResults = () => {};
 
   const quietSamples: number[][] = [];
@@ -330,6 +351,7 @@ export async function benchFanout(
     publish: publishSide,
     publishRequestMs: rounded(summarize(publishRequest)),
     steady,
+    steadyProfile,
     quiet: side(quietSamples, quietMissing),
     batchingWindowSeconds: TALLY_EVENT_SOURCE.maximumBatchingWindowSeconds,
     tumblingWindowSeconds: TALLY_EVENT_SOURCE.tumblingWindowSeconds,
@@ -358,6 +380,7 @@ async function steadyPhase(
   endpoint: BenchEndpoint,
   pollId: string,
   optionBBefore: number,
+  durationMs: number,
   log: (line: string) => void,
   listen: (handler: (results: PollResults, at: number, subscriber: number) => void) => void,
 ): Promise<SteadyFigures> {
@@ -381,7 +404,7 @@ async function steadyPhase(
   const background = jsonPoster(endpoint.graphqlUrl, STEADY_MAX_IN_FLIGHT);
   const prober = jsonPoster(endpoint.graphqlUrl, 1);
   const started = performance.now();
-  const deadline = started + FANOUT_PLAN.steadyMs;
+  const deadline = started + durationMs;
   let accepted = 0;
   let failures = 0;
   let skipped = 0;

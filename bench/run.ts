@@ -269,8 +269,24 @@ function liveTable(fanout: FanoutFigures): string {
       row('vote after a quiet minute', fanout.quiet.latencyMs, `${fanout.quiet.missing} missing`),
       row('direct publishResults (fan-out alone)', fanout.publish.latencyMs, ''),
     ],
-  ).concat(
-    `\nbatching window ${fanout.batchingWindowSeconds} s, tumbling window ${fanout.tumblingWindowSeconds} s, publish gate ${fanout.publishIntervalMs} ms`,
+  )
+    .concat(
+      `\nbatching window ${fanout.batchingWindowSeconds} s, tumbling window ${fanout.tumblingWindowSeconds} s, publish gate ${fanout.publishIntervalMs} ms`,
+    )
+    .concat(steadyProfileLines(fanout));
+}
+
+/** Where the endpoint's time went under the steady load (its profiled window). */
+function steadyProfileLines(fanout: FanoutFigures): string {
+  const profile = fanout.steadyProfile;
+  if (!profile) return '';
+  const parts = profile.categories
+    .slice(0, 8)
+    .map((entry) => `${entry.category} ${fixed(entry.shareOfBusy * 100, 0)}%`)
+    .join(', ');
+  return (
+    `\nendpoint under the steady load: JS thread busy ${fixed((profile.busyMs / profile.sampledMs) * 100, 0)}% ` +
+    `of ${fixed(profile.sampledMs, 0)} ms; by part: ${parts}`
   );
 }
 
