@@ -9,8 +9,9 @@ export const TALLY_EVENT_SOURCE = {
    */
   batchSize: 1000,
   /**
-   * No gathering: Lambda invokes as soon as a poll of the shard finds records (it polls each shard four
-   * times a second), so a vote reaches the tally within about 250 ms. The setting is whole seconds (0-300,
+   * No gathering: Lambda invokes as soon as a poll of the shard finds records (it polls each shard "at a
+   * base rate of 4 times per second", Lambda developer guide, "Polling and batching streams"), so a vote
+   * reaches the tally within about 250 ms. The setting is whole seconds (0-300,
    * CreateEventSourceMapping), so 0 is the only value under a second; the publish gate, not the window,
    * coalesces live updates (functions/tally/tally.ts publishThroughGate), and under load a batch still
    * holds all the records that arrived while the previous one ran. Costs: docs/capacity.md ("Live updates").

@@ -70,7 +70,7 @@ const MAX_COUNTERS_PER_UPDATE = 200;
 const MAX_CHECKPOINT_ATTEMPTS = 5;
 /**
  * The longest a batch invocation waits for a shut publish gate. Lambda polls a shard four times a second
- * ("Polling and batching streams", Lambda developer guide): a gate that opens sooner than the next poll
+ * ("Polling and batching streams", https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html): a gate that opens sooner than the next poll
  * could bring another batch is worth waiting for (a lone vote goes out when the gate opens, not when the
  * tumbling window ends); a longer wait is left to a later batch or the window's final invocation.
  */

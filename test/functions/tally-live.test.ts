@@ -76,7 +76,9 @@ const vote = (pollId: string, voter: string) =>
 
 describe('live results through the local event source mapping', () => {
   // MaximumBatchingWindowInSeconds: whole seconds, 0-300, default 0 for streams
-  // (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html). Tumbling windows carry the
+  // (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-params.html); at 0, "Lambda invokes your
+  // function as soon as records are available", polling each shard "at a base rate of 4 times per second"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html, "Polling and batching streams"). Tumbling windows carry the
   // state an invocation answers to the next invocation of the window, and "at the end of the window, the
   // flag isFinalInvokeForWindow is set to true" (https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-windows.html).
   it('publishes a lone vote at once, and votes inside the interval through the window state and its final invocation', async () => {
