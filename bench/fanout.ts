@@ -59,6 +59,8 @@ export interface SteadyFigures {
   readonly backgroundSkipped: number;
   /** castVote latency of the background votes: near the endpoint's limit it grows, and so does everything. */
   readonly backgroundCastVoteMs: Summary;
+  /** From the last probe's commit until every subscriber heard it (or the wait gave up), ms. */
+  readonly lastProbeHeardByAllMs: number;
   /** Messages each subscriber got per second during the phase (median over subscribers). */
   readonly messagesPerSecondPerSubscriber: number;
 }
@@ -304,6 +306,7 @@ export async function benchFanout(
   let steadyProfile: ProfileSummary | null = null;
   if (endpoint.inspectorUrl) {
     const session = await startProfile(endpoint.inspectorUrl);
+    let stopped: Promise<ProfileSummary> | null = null;
     const profiled = await steadyPhase(
       endpoint,
       pollId,
@@ -311,9 +314,15 @@ export async function benchFanout(
       FANOUT_PLAN.steadyProfileMs,
       log,
       listen,
+      () => {
+        // The profile covers the load, not the wait for the last probe.
+        stopped = session.stop().then((profile) => summarizeProfile(profile));
+      },
     );
-    steadyProfile = summarizeProfile(await session.stop());
-    log(`fan-out steady (profiled, untimed): ${profiled.votesPerSecond} votes/s`);
+    steadyProfile = await (stopped ?? session.stop().then((profile) => summarizeProfile(profile)));
+    log(
+      `fan-out steady (profiled, untimed): ${profiled.votesPerSecond} votes/s, ${profiled.missing} missing`,
+    );
   }
   onAnyResults = () => {};
 
@@ -383,6 +392,7 @@ async function steadyPhase(
   durationMs: number,
   log: (line: string) => void,
   listen: (handler: (results: PollResults, at: number, subscriber: number) => void) => void,
+  onLoadEnd: () => void = () => {},
 ): Promise<SteadyFigures> {
   const subscribers = FANOUT_PLAN.subscribers;
   const seen = new Array<number>(subscribers).fill(0);
@@ -448,12 +458,14 @@ async function steadyPhase(
     commits.push(at);
   }
   await backgroundRun;
+  onLoadEnd();
   const seconds = (performance.now() - started) / 1000;
-  // Wait (bounded) until every subscriber heard the last probe.
+  // Wait (bounded) until every subscriber heard the last probe: the trailing edge once votes stop.
   const waitUntil = performance.now() + FANOUT_PLAN.sampleTimeoutMs;
   while (seen.some((count) => count < commits.length) && performance.now() < waitUntil) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const lastHeardMs = performance.now() - (commits.at(-1) ?? started);
   background.close();
   prober.close();
 
@@ -474,6 +486,7 @@ async function steadyPhase(
     backgroundFailures: failures,
     backgroundSkipped: skipped,
     backgroundCastVoteMs: rounded(summarize(backgroundMs)),
+    lastProbeHeardByAllMs: round(lastHeardMs),
     messagesPerSecondPerSubscriber: round(summarize(messages).p50 / seconds, 2),
   };
   log(
