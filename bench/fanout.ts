@@ -430,7 +430,7 @@ async function steadyPhase(
         skipped++;
         continue;
       }
-      const input = { ...voteInput(pollId, 'bench-steady', n), optionId: 'opt1' };
+      const input = { ...voteInput(pollId, `bench-steady-${optionBBefore}`, n), optionId: 'opt1' };
       const sentAt = performance.now();
       const request: Promise<void> = send(background, input)
         .then((reply) => {
@@ -451,7 +451,7 @@ async function steadyPhase(
   while (performance.now() < deadline) {
     const [min, max] = FANOUT_PLAN.probeGapMs;
     await new Promise((resolve) => setTimeout(resolve, min + Math.random() * (max - min)));
-    const input = { ...voteInput(pollId, 'bench-probe', commits.length), optionId: 'opt2' };
+    const input = { ...voteInput(pollId, `bench-probe-${optionBBefore}`, commits.length), optionId: 'opt2' };
     const reply = await send(prober, input);
     const at = performance.now();
     if (!reply.text.includes('"voteId"')) throw new Error(`probe castVote failed: ${reply.text}`);
