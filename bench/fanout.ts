@@ -5,15 +5,23 @@
  * HTTP response to each subscriber's data message carrying that vote (totalVotes). The baseline sample is
  * the same fan-out for a signed publishResults sent directly (as the tally sends it), which leaves out the
  * stream, the batching window and the tally. Vote and publish samples alternate.
+ *
+ * Then two more measurements of the same 1,000 subscribers. Steady: votes arrive at a fixed rate (200/s,
+ * option A) while probe votes (option B, one at a time, at random gaps) are timed from their castVote
+ * response to each subscriber's first message whose option B count includes them: the live view as a hot
+ * poll's watchers see it, through the publish gate. Quiet: a vote (option C) after a quiet minute, timed
+ * the same way: the gate's leading edge after the stream poller has idled.
  */
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
+import { DEFAULT_PUBLISH_INTERVAL_MS } from '../functions/common/config.ts';
 import { createPublisher } from '../functions/common/publisher.ts';
 import type { PollResults } from '../generated/graphql.ts';
 import { TALLY_EVENT_SOURCE } from '../infra/event-sources.ts';
 import { CAST_VOTE, createPoll, RESULTS_FIELDS, voteInput } from './support/api.ts';
 import type { BenchEndpoint } from './support/endpoint.ts';
 import { jsonPoster } from './support/load.ts';
+import { type ProfileSummary, startProfile, summarizeProfile } from './support/profile.ts';
 import { round, rounded, type Summary, summarize } from './support/stats.ts';
 
 /** How the fan-out benchmark runs. */
@@ -25,7 +33,37 @@ export const FANOUT_PLAN = {
   samples: 8,
   /** A sample gives up after this long (a subscriber that never hears counts as missing). */
   sampleTimeoutMs: 20_000,
+  /** Steady phase: background votes per second (option A), for this long, with probe votes (option B). */
+  steadyVotesPerSecond: 200,
+  steadyMs: 20_000,
+  /** Then the same load for this long while the endpoint is profiled (not timed). */
+  steadyProfileMs: 8_000,
+  /** Gap between probe votes, ms: uniform in [min, max), so probes do not lock onto the gate's phase. */
+  probeGapMs: [300, 700],
+  /** Quiet phase: this many votes, each after this long without any vote. */
+  quietSamples: 3,
+  quietMs: 60_000,
 } as const;
+
+/** The steady phase: probe votes timed while background votes arrive at a fixed rate. */
+export interface SteadyFigures {
+  /** Probe castVote response to each subscriber's first message counting it, ms (all probes pooled). */
+  readonly latencyMs: Summary;
+  readonly probes: number;
+  /** Probe x subscriber pairs never heard. */
+  readonly missing: number;
+  /** Background and probe votes accepted per second over the phase. */
+  readonly votesPerSecond: number;
+  readonly backgroundFailures: number;
+  /** Background votes not sent because 32 were unanswered (the endpoint could not keep up). */
+  readonly backgroundSkipped: number;
+  /** castVote latency of the background votes: near the endpoint's limit it grows, and so does everything. */
+  readonly backgroundCastVoteMs: Summary;
+  /** From the last probe's commit until every subscriber heard it (or the wait gave up), ms. */
+  readonly lastProbeHeardByAllMs: number;
+  /** Messages each subscriber got per second during the phase (median over subscribers). */
+  readonly messagesPerSecondPerSubscriber: number;
+}
 
 /** One kind of sample, all subscribers of all samples pooled. */
 export interface FanoutSide {
@@ -46,8 +84,17 @@ export interface FanoutFigures {
   readonly publish: FanoutSide;
   /** publishResults request sent to its HTTP response, ms. */
   readonly publishRequestMs: Summary;
-  /** The tally's batching window (infra/event-sources.ts), seconds. */
+  /** Votes at a steady rate: the probes' commit to message. */
+  readonly steady: SteadyFigures;
+  /** The endpoint's CPU profile under the same steady load (a separate, untimed window). */
+  readonly steadyProfile: ProfileSummary | null;
+  /** A vote after a quiet minute: commit to message. */
+  readonly quiet: FanoutSide;
+  /** The tally's batching and tumbling windows (infra/event-sources.ts), seconds. */
   readonly batchingWindowSeconds: number;
+  readonly tumblingWindowSeconds: number;
+  /** The publish gate's interval (functions/common/config.ts), ms. */
+  readonly publishIntervalMs: number;
   /** vote p50 / publish p50. */
   readonly ratioP50: number;
 }
@@ -57,9 +104,9 @@ function b64url(header: Record<string, string>): string {
   return Buffer.from(JSON.stringify(header)).toString('base64url');
 }
 
-/** What subscribers are waiting for: a message whose totalVotes equals `total`; arrival instants kept. */
+/** What subscribers are waiting for: a message that passes `heard`; arrival instants kept. */
 interface Expectation {
-  total: number;
+  heard: (results: PollResults) => boolean;
   arrivals: number[];
   done: () => void;
 }
@@ -131,9 +178,12 @@ export async function benchFanout(
   const pollId = await createPoll(endpoint, 'bench fan-out');
   let expectation: Expectation | null = null;
   const heard = new Set<number>();
+  // Set during the steady phase: sees every message.
+  let onAnyResults: (results: PollResults, at: number, subscriber: number) => void = () => {};
   const onResults = (results: PollResults, at: number, subscriber: number) => {
     const current = expectation;
-    if (!current || results.totalVotes !== current.total || heard.has(subscriber)) return;
+    onAnyResults(results, at, subscriber);
+    if (!current?.heard(results) || heard.has(subscriber)) return;
     heard.add(subscriber);
     current.arrivals.push(at);
     if (current.arrivals.length === FANOUT_PLAN.subscribers) current.done();
@@ -163,7 +213,7 @@ export async function benchFanout(
 
   /** Arms an expectation, runs `trigger` (which returns the instant to measure from), waits for everyone. */
   const sample = async (
-    total: number,
+    heardIt: (results: PollResults) => boolean,
     trigger: () => Promise<number>,
   ): Promise<{ arrivals: number[]; missing: number }> => {
     heard.clear();
@@ -172,7 +222,7 @@ export async function benchFanout(
       done = resolve;
     });
     // Armed before the trigger: a message may arrive before the trigger's own reply is read.
-    const armed: Expectation = { total, arrivals: [], done };
+    const armed: Expectation = { heard: heardIt, arrivals: [], done };
     expectation = armed;
     const from = await trigger();
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, FANOUT_PLAN.sampleTimeoutMs).unref());
@@ -187,10 +237,22 @@ export async function benchFanout(
   const publishRequest: number[] = [];
   let voteMissing = 0;
   let publishMissing = 0;
-  let votes = 0;
+  // One untimed vote first: the tally's first invocation in a fresh endpoint loads and compiles its code.
+  await sample(totalIs(1), async () => {
+    await client.post(
+      JSON.stringify({
+        query: CAST_VOTE,
+        variables: { input: { ...voteInput(pollId, 'bench-fanout-warmup', 0), optionId: 'opt1' } },
+      }),
+      { 'x-api-key': endpoint.apiKey },
+    );
+    return performance.now();
+  });
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  let votes = 1;
   for (let index = 0; index < FANOUT_PLAN.samples; index++) {
     // A vote: measured from the castVote response (the vote is committed when castVote answers).
-    const vote = await sample(votes + 1, async () => {
+    const vote = await sample(totalIs(votes + 1), async () => {
       const reply = await client.post(
         JSON.stringify({ query: CAST_VOTE, variables: { input: voteInput(pollId, 'bench-fanout', index) } }),
         { 'x-api-key': endpoint.apiKey },
@@ -207,7 +269,7 @@ export async function benchFanout(
 
     // A direct publish with a marker total no vote reaches: measured from the moment it is sent.
     const marker = 1_000_000 + index;
-    const direct = await sample(marker, async () => {
+    const direct = await sample(totalIs(marker), async () => {
       const at = performance.now();
       await publish({
         pollId,
@@ -235,6 +297,60 @@ export async function benchFanout(
         `publish p50 ${round(summarize(direct.arrivals).p50)} ms`,
     );
   }
+  // Option B and C counts so far (the lone votes cycle opt1, opt2, opt3): the probes and quiet votes add to them.
+  const lone = (option: number) =>
+    Array.from({ length: FANOUT_PLAN.samples }, (_, index) => index).filter((index) => index % 3 === option)
+      .length;
+  const listen = (handler: typeof onAnyResults) => {
+    onAnyResults = handler;
+  };
+  const steady = await steadyPhase(endpoint, pollId, lone(1), FANOUT_PLAN.steadyMs, log, listen);
+  // The same load again, untimed, while the endpoint is profiled: where its one thread's time goes.
+  let steadyProfile: ProfileSummary | null = null;
+  if (endpoint.inspectorUrl) {
+    const session = await startProfile(endpoint.inspectorUrl);
+    let stopped: Promise<ProfileSummary> | null = null;
+    const profiled = await steadyPhase(
+      endpoint,
+      pollId,
+      lone(1) + steady.probes,
+      FANOUT_PLAN.steadyProfileMs,
+      log,
+      listen,
+      () => {
+        // The profile covers the load, not the wait for the last probe.
+        stopped = session.stop().then((profile) => summarizeProfile(profile));
+      },
+    );
+    steadyProfile = await (stopped ?? session.stop().then((profile) => summarizeProfile(profile)));
+    log(
+      `fan-out steady (profiled, untimed): ${profiled.votesPerSecond} votes/s, ${profiled.missing} missing`,
+    );
+  }
+  onAnyResults = () => {};
+
+  const quietSamples: number[][] = [];
+  let quietMissing = 0;
+  for (let index = 0; index < FANOUT_PLAN.quietSamples; index++) {
+    log(`fan-out: quiet for ${FANOUT_PLAN.quietMs / 1000} s before quiet vote ${index + 1}`);
+    await new Promise((resolve) => setTimeout(resolve, FANOUT_PLAN.quietMs));
+    const expected = lone(2) + index + 1;
+    const quiet = await sample(
+      (results) => optionVotes(results, 'opt3') >= expected,
+      async () => {
+        const input = { ...voteInput(pollId, 'bench-quiet', index), optionId: 'opt3' };
+        const reply = await client.post(JSON.stringify({ query: CAST_VOTE, variables: { input } }), {
+          'x-api-key': endpoint.apiKey,
+        });
+        const at = performance.now();
+        if (!reply.text.includes('"voteId"')) throw new Error(`castVote failed: ${reply.text}`);
+        return at;
+      },
+    );
+    quietSamples.push(quiet.arrivals);
+    quietMissing += quiet.missing;
+    log(`fan-out quiet vote ${index + 1}: p50 ${round(summarize(quiet.arrivals).p50)} ms`);
+  }
   client.close();
   for (const socket of sockets) socket.terminate();
 
@@ -246,7 +362,140 @@ export async function benchFanout(
     vote: voteSide,
     publish: publishSide,
     publishRequestMs: rounded(summarize(publishRequest)),
+    steady,
+    steadyProfile,
+    quiet: side(quietSamples, quietMissing),
     batchingWindowSeconds: TALLY_EVENT_SOURCE.maximumBatchingWindowSeconds,
+    tumblingWindowSeconds: TALLY_EVENT_SOURCE.tumblingWindowSeconds,
+    publishIntervalMs: DEFAULT_PUBLISH_INTERVAL_MS,
     ratioP50: round(voteSide.latencyMs.p50 / publishSide.latencyMs.p50, 2),
   };
+}
+
+/** Background votes unanswered at once, at most (one keep-alive socket each). */
+const STEADY_MAX_IN_FLIGHT = 32;
+
+/** A message whose totalVotes is `total`. */
+const totalIs = (total: number) => (results: PollResults) => results.totalVotes === total;
+
+/** An option's count in a message (0 when absent). */
+function optionVotes(results: PollResults, optionId: string): number {
+  return results.options.find((option) => option.optionId === optionId)?.votes ?? 0;
+}
+
+/**
+ * Background votes (option A) at a fixed rate, paced by the clock rather than by replies (open loop), and
+ * probe votes (option B) one at a time; each probe is timed to each subscriber's first message whose
+ * option B count includes it. `listen` installs the handler that sees every subscriber's messages.
+ */
+async function steadyPhase(
+  endpoint: BenchEndpoint,
+  pollId: string,
+  optionBBefore: number,
+  durationMs: number,
+  log: (line: string) => void,
+  listen: (handler: (results: PollResults, at: number, subscriber: number) => void) => void,
+  onLoadEnd: () => void = () => {},
+): Promise<SteadyFigures> {
+  const subscribers = FANOUT_PLAN.subscribers;
+  const seen = new Array<number>(subscribers).fill(0);
+  const messages = new Array<number>(subscribers).fill(0);
+  // arrivals[k - 1][subscriber]: when the subscriber first heard probe k.
+  const arrivals: number[][] = [];
+  listen((results, at, subscriber) => {
+    messages[subscriber] = (messages[subscriber] ?? 0) + 1;
+    const probes = optionVotes(results, 'opt2') - optionBBefore;
+    for (let k = (seen[subscriber] ?? 0) + 1; k <= probes; k++) {
+      arrivals[k - 1] ??= [];
+      (arrivals[k - 1] as number[])[subscriber] = at;
+    }
+    if (probes > (seen[subscriber] ?? 0)) seen[subscriber] = probes;
+  });
+  const send = (client: ReturnType<typeof jsonPoster>, input: unknown) =>
+    client.post(JSON.stringify({ query: CAST_VOTE, variables: { input } }), { 'x-api-key': endpoint.apiKey });
+
+  const background = jsonPoster(endpoint.graphqlUrl, STEADY_MAX_IN_FLIGHT);
+  const prober = jsonPoster(endpoint.graphqlUrl, 1);
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let accepted = 0;
+  let failures = 0;
+  let skipped = 0;
+  const backgroundMs: number[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const backgroundRun = (async () => {
+    for (let n = 0; performance.now() < deadline; n++) {
+      const wait = started + (n * 1000) / FANOUT_PLAN.steadyVotesPerSecond - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      // An endpoint slower than the rate would otherwise build an endless queue in this client: a vote due
+      // while 32 are unanswered is skipped, and the rate reached says so.
+      if (inFlight.size >= STEADY_MAX_IN_FLIGHT) {
+        skipped++;
+        continue;
+      }
+      const input = { ...voteInput(pollId, `bench-steady-${optionBBefore}`, n), optionId: 'opt1' };
+      const sentAt = performance.now();
+      const request: Promise<void> = send(background, input)
+        .then((reply) => {
+          if (reply.text.includes('"voteId"')) {
+            accepted++;
+            backgroundMs.push(performance.now() - sentAt);
+          } else failures++;
+        })
+        .catch(() => {
+          failures++;
+        })
+        .finally(() => inFlight.delete(request));
+      inFlight.add(request);
+    }
+    await Promise.all(inFlight);
+  })();
+  const commits: number[] = [];
+  while (performance.now() < deadline) {
+    const [min, max] = FANOUT_PLAN.probeGapMs;
+    await new Promise((resolve) => setTimeout(resolve, min + Math.random() * (max - min)));
+    const input = { ...voteInput(pollId, `bench-probe-${optionBBefore}`, commits.length), optionId: 'opt2' };
+    const reply = await send(prober, input);
+    const at = performance.now();
+    if (!reply.text.includes('"voteId"')) throw new Error(`probe castVote failed: ${reply.text}`);
+    commits.push(at);
+  }
+  await backgroundRun;
+  onLoadEnd();
+  const seconds = (performance.now() - started) / 1000;
+  // Wait (bounded) until every subscriber heard the last probe: the trailing edge once votes stop.
+  const waitUntil = performance.now() + FANOUT_PLAN.sampleTimeoutMs;
+  while (seen.some((count) => count < commits.length) && performance.now() < waitUntil) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const lastHeardMs = performance.now() - (commits.at(-1) ?? started);
+  background.close();
+  prober.close();
+
+  const latencies: number[] = [];
+  let missing = 0;
+  commits.forEach((commit, index) => {
+    for (let subscriber = 0; subscriber < subscribers; subscriber++) {
+      const heardAt = arrivals[index]?.[subscriber];
+      if (heardAt === undefined) missing++;
+      else latencies.push(heardAt - commit);
+    }
+  });
+  const figures: SteadyFigures = {
+    latencyMs: rounded(summarize(latencies)),
+    probes: commits.length,
+    missing,
+    votesPerSecond: round((accepted + commits.length) / seconds, 1),
+    backgroundFailures: failures,
+    backgroundSkipped: skipped,
+    backgroundCastVoteMs: rounded(summarize(backgroundMs)),
+    lastProbeHeardByAllMs: round(lastHeardMs),
+    messagesPerSecondPerSubscriber: round(summarize(messages).p50 / seconds, 2),
+  };
+  log(
+    `fan-out steady: ${figures.votesPerSecond} votes/s, ${figures.probes} probes, commit -> message p50 ` +
+      `${figures.latencyMs.p50} / p95 ${figures.latencyMs.p95} ms, ${figures.messagesPerSecondPerSubscriber} messages/s per subscriber, ` +
+      `background castVote p50 ${figures.backgroundCastVoteMs.p50} / p95 ${figures.backgroundCastVoteMs.p95} ms`,
+  );
+  return figures;
 }

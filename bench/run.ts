@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the local endpoint's performance figures, each as a ratio against a baseline measured in
  * the same run on the same machine. Prints as it goes, then a summary table; writes bench/results/<name>.json.
- * Parts (default all): castvote, poll-results, fanout, evaluator, coldstart, e.g. `npm run bench -- fanout`.
+ * Parts (default all): castvote, poll-results, fanout, evaluator, watchers, coldstart, e.g. `npm run bench -- fanout`.
  * Nothing here asserts a time: the figures are printed and recorded, never checked.
  */
 import { benchCastVote, type CastVoteFigures } from './castvote.ts';
@@ -16,8 +16,9 @@ import { closedLoop, jsonPoster } from './support/load.ts';
 import type { ProfileSummary } from './support/profile.ts';
 import { fixed, runInfo, table, writeResult } from './support/report.ts';
 import { round, summarize } from './support/stats.ts';
+import { benchWatchers, type WatchersFigures } from './watchers.ts';
 
-const PARTS = ['castvote', 'poll-results', 'fanout', 'evaluator', 'coldstart'] as const;
+const PARTS = ['castvote', 'poll-results', 'fanout', 'evaluator', 'watchers', 'coldstart'] as const;
 type Part = (typeof PARTS)[number];
 
 /** What the issues ask of the figures (issue 16: castVote 0.9, pollResults 0.5, bundles 250 KB). */
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   let evaluator:
     | (EvaluatorFigures & { castVoteP50Ms: number; share: number; shareOfEndpointCpu: number | null })
     | null = null;
+  let watchers: WatchersFigures | null = null;
   let tallyCheck: string | null = null;
   let coldStart: ColdStartFigures | null = null;
   try {
@@ -138,6 +140,10 @@ async function main(): Promise<void> {
       };
       writeResult('evaluator', info, { figures: evaluator });
     }
+    if (parts.has('watchers')) {
+      watchers = await benchWatchers(running, log);
+      writeResult('watchers', info, { endpointCommand: running.command, figures: watchers });
+    }
     if (parts.has('coldstart')) {
       coldStart = await benchColdStart(running, log);
       writeResult('coldstart', info, { figures: coldStart });
@@ -148,6 +154,8 @@ async function main(): Promise<void> {
 
   console.log('');
   console.log(summaryTable(castVote, pollResults, fanout, evaluator));
+  if (fanout) console.log(`\n${liveTable(fanout)}`);
+  if (watchers) console.log(`\n${watchersTable(watchers)}`);
   if (castVote) console.log(`\n${castVoteBounds(castVote)}`);
   if (pollResults) console.log(`\n${pollResultsBounds(pollResults)}`);
   if (evaluator) {
@@ -290,6 +298,94 @@ function coldStartTable(figures: ColdStartFigures): string {
 /** A ratio with the target it is held to (printed, never asserted). */
 function wanted(ratio: number, target: number): string {
   return `${fixed(ratio, 2)}${ratio < target ? `  (< ${target} wanted)` : `  (>= ${target} wanted: met)`}`;
+}
+
+/** The live view: lone votes, votes under steady load, and a vote after a quiet minute. */
+function liveTable(fanout: FanoutFigures): string {
+  const row = (label: string, summary: { p50: number; p95: number; max: number }, extra: string) => [
+    label,
+    fixed(summary.p50, 0),
+    fixed(summary.p95, 0),
+    fixed(summary.max, 0),
+    extra,
+  ];
+  return table(
+    ['commit -> message, 1,000 subscribers', 'p50 ms', 'p95 ms', 'max ms', ''],
+    [
+      row('lone votes', fanout.vote.latencyMs, `${fanout.vote.missing} missing`),
+      row(
+        `steady ${fixed(fanout.steady.votesPerSecond, 0)} votes/s (probes)`,
+        fanout.steady.latencyMs,
+        `${fanout.steady.missing} missing; ${fixed(fanout.steady.messagesPerSecondPerSubscriber, 2)} messages/s each; p95 <= 1 s wanted${fanout.steady.latencyMs.p95 <= 1000 ? ': met' : ''}`,
+      ),
+      row('vote after a quiet minute', fanout.quiet.latencyMs, `${fanout.quiet.missing} missing`),
+      row('direct publishResults (fan-out alone)', fanout.publish.latencyMs, ''),
+    ],
+  )
+    .concat(
+      `\nbatching window ${fanout.batchingWindowSeconds} s, tumbling window ${fanout.tumblingWindowSeconds} s, publish gate ${fanout.publishIntervalMs} ms`,
+    )
+    .concat(steadyProfileLines(fanout));
+}
+
+/** Where the endpoint's time went under the steady load (its profiled window). */
+function steadyProfileLines(fanout: FanoutFigures): string {
+  const profile = fanout.steadyProfile;
+  if (!profile) return '';
+  const parts = profile.categories
+    .slice(0, 8)
+    .map((entry) => `${entry.category} ${fixed(entry.shareOfBusy * 100, 0)}%`)
+    .join(', ');
+  return (
+    `\nendpoint under the steady load: JS thread busy ${fixed((profile.busyMs / profile.sampledMs) * 100, 0)}% ` +
+    `of ${fixed(profile.sampledMs, 0)} ms; by part: ${parts}`
+  );
+}
+
+/** Ten thousand watchers: delivery, memory, castVote beside them. */
+function watchersTable(watchers: WatchersFigures): string {
+  const { castVote, memory } = watchers;
+  return table(
+    [`${watchers.subscriptions} subscriptions`, 'p50', 'p95', 'max / other'],
+    [
+      [
+        'publishResults -> every message, ms',
+        fixed(watchers.publish.latencyMs.p50, 0),
+        fixed(watchers.publish.latencyMs.p95, 0),
+        fixed(watchers.publish.latencyMs.max, 0),
+      ],
+      [
+        'vote -> every message, ms',
+        fixed(watchers.vote.latencyMs.p50, 0),
+        fixed(watchers.vote.latencyMs.p95, 0),
+        fixed(watchers.vote.latencyMs.max, 0),
+      ],
+      [
+        'castVote c=16 without / with (watched poll), ms',
+        `${fixed(castVote.without.latencyMs.p50)} / ${fixed(castVote.withWatchedPoll.latencyMs.p50)}`,
+        `${fixed(castVote.without.latencyMs.p95)} / ${fixed(castVote.withWatchedPoll.latencyMs.p95)}`,
+        `other poll p50 ${fixed(castVote.withOtherPoll.latencyMs.p50)}`,
+      ],
+      [
+        'castVote c=16 req/s without / with',
+        fixed(castVote.without.rate),
+        fixed(castVote.withWatchedPoll.rate),
+        `ratio ${fixed(castVote.rateRatio, 2)}`,
+      ],
+      [
+        'endpoint memory per subscription',
+        `RSS ${memory.rssBytesPerSubscription} B`,
+        `heap ${memory.heapBytesPerSubscription} B`,
+        '',
+      ],
+      [
+        'messages missing (publish / vote)',
+        String(watchers.publish.missing),
+        String(watchers.vote.missing),
+        '',
+      ],
+    ],
+  );
 }
 
 /** Indents a block of text. */

@@ -8,8 +8,15 @@ export const TALLY_EVENT_SOURCE = {
    * to a hot poll's count items (a stream shard takes about 1,000 writes a second: one batch a second).
    */
   batchSize: 1000,
-  /** Gather up to this long before invoking with a partial batch: coalesces live updates under load. */
-  maximumBatchingWindowSeconds: 1,
+  /**
+   * No gathering: Lambda invokes as soon as a poll of the shard finds records (it polls each shard "at a
+   * base rate of 4 times per second", Lambda developer guide, "Polling and batching streams"), so a vote
+   * reaches the tally within about 250 ms. The setting is whole seconds (0-300,
+   * CreateEventSourceMapping), so 0 is the only value under a second; the publish gate, not the window,
+   * coalesces live updates (functions/tally/tally.ts publishThroughGate), and under load a batch still
+   * holds all the records that arrived while the previous one ran. Costs: docs/capacity.md ("Live updates").
+   */
+  maximumBatchingWindowSeconds: 0,
   startingPosition: 'TRIM_HORIZON',
   bisectBatchOnFunctionError: true,
   /**
@@ -26,7 +33,10 @@ export const TALLY_EVENT_SOURCE = {
   maximumRecordAgeSeconds: 6 * 3600,
   /**
    * A tumbling window makes Lambda name the stream shard (`shardId`) in each event, which the tally needs
-   * for its per-shard checkpoints; the stream record itself does not carry it.
+   * for its per-shard checkpoints; the stream record itself does not carry it. Its state carries the polls
+   * whose publish the gate deferred, and its final invocation publishes them: so the window's length bounds
+   * how late the last totals of a burst can be, at the price of one extra invocation per active shard per
+   * window. 1 s is the shortest (1-900 s).
    */
   tumblingWindowSeconds: 1,
   /**

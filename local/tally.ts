@@ -37,6 +37,8 @@ export function startTally(options: {
   publish: Publish | null;
   createHandler: typeof createTallyHandler;
   log: (line: string) => void;
+  /** The publish gate's interval; default DEFAULT_PUBLISH_INTERVAL_MS, as deployed. */
+  publishIntervalMs?: number;
 }): LocalTally {
   const clientConfig = {
     endpoint: options.dynamoEndpoint,
@@ -52,7 +54,7 @@ export function startTally(options: {
     publish: options.publish,
     ...observability('tally'),
     now: () => new Date().toISOString(),
-    publishIntervalMs: DEFAULT_PUBLISH_INTERVAL_MS,
+    publishIntervalMs: options.publishIntervalMs ?? DEFAULT_PUBLISH_INTERVAL_MS,
   });
   const failures: StreamFailureRecord[] = [];
   const mapping = startEventSourceMapping({

@@ -20,12 +20,17 @@ export interface FunctionConfig {
   readonly graphqlUrl: string | null;
   /** The AWS region, for signing publishResults. */
   readonly region: string;
-  /** At most one results message per poll per this many ms, across every stream shard (default 1,000). */
+  /** At most one results message per poll per this many ms, across every stream shard (default 500). */
   readonly publishIntervalMs: number;
 }
 
-/** One results message per poll per second: enough to watch, and independent of the stream's shard count. */
-export const DEFAULT_PUBLISH_INTERVAL_MS = 1000;
+/**
+ * Two results messages per poll per second at most, whatever the stream's shard count. Under steady votes a
+ * vote waits for the next publish, anywhere in one interval, plus the stream poll (up to 250 ms) and the
+ * fan-out: at one message a second the 95th percentile would be 0.95 s plus those, past the 1 s the live
+ * view aims for; at 500 ms it is about 0.5 s plus them. docs/capacity.md ("Live updates") has the costs.
+ */
+export const DEFAULT_PUBLISH_INTERVAL_MS = 500;
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();

@@ -40,9 +40,10 @@ return 1
 `;
 
 /**
- * The publish gate of a poll: publish when no newer totals were published and the last publish is at
- * least ARGV[3] ms old. Returns 0 (publish now), -1 (these totals or newer went out already) or the ms to
- * wait before asking again.
+ * The publish gate of a poll: publish when totals of at least version ARGV[1] have not gone out yet and the
+ * last publish is at least ARGV[3] ms old; the version recorded is ARGV[4] (the totals about to go out,
+ * which may be newer than ARGV[1]). Returns 0 (publish now), -1 (these totals or newer went out already)
+ * or the ms to wait before asking again.
  */
 const CLAIM_PUBLISH = `
 local version = redis.call('HGET', KEYS[1], 'version')
@@ -56,7 +57,7 @@ if at then
     return tonumber(ARGV[3]) - since
   end
 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'at', ARGV[2])
+redis.call('HSET', KEYS[1], 'version', ARGV[4], 'at', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], 86400000)
 return 0
 `;
@@ -170,12 +171,15 @@ export class ResultsStore {
    * Asks the poll's publish gate whether totals of `version` may go out now. Every stream shard's tally
    * asks, so subscribers get at most one message per interval whatever the shard count. Without Redis (or
    * with Redis down) the answer is to publish: the gate saves messages, it never holds totals back.
+   * `publishing` is the version that will go out if the answer is yes (default `version`): a publisher
+   * that only needs `version` out may send newer totals, and records them so nobody sends them again.
    */
   async claimPublish(
     pollId: string,
     version: number,
     nowMs: number,
     intervalMs: number,
+    publishing: number = version,
   ): Promise<PublishClaim> {
     const redis = await this.cache();
     if (!redis) return { publish: true };
@@ -188,6 +192,7 @@ export class ResultsStore {
           String(version),
           String(nowMs),
           String(intervalMs),
+          String(Math.max(publishing, version)),
         ),
       );
       if (answer === 0) return { publish: true };

@@ -31,8 +31,9 @@ export interface TallyEvent {
 
 /**
  * The response to a tumbling-window invocation (TimeWindowEventResponse): the partial batch response plus
- * the window's state. The tally keeps no state across invocations (its checkpoints are in DynamoDB), so the
- * state is always empty; it must be there all the same.
+ * the window's state. The counts and checkpoints are in DynamoDB; the state only carries the polls whose
+ * publish the gate deferred (poll id → unpublished version), for a later invocation of the window to send.
+ * The final invocation sends them and answers an empty state.
  */
 export interface TallyResponse extends DynamoDBBatchResponse {
   readonly state: Record<string, string>;
@@ -50,13 +51,20 @@ export function createTallyHandler(deps: TallyDeps): (event: TallyEvent) => Prom
   const tally = new Tally(deps);
   return async (event) => {
     if (!event.shardId) throw new MissingShardError();
-    // The final invocation of a window carries no records: nothing to count, but it must be answered.
-    if (event.Records.length === 0) return { state: {}, batchItemFailures: [] };
+    const state = event.state ?? {};
     try {
-      const { batchItemFailures } = await tally.handle(event.shardId, event.Records);
+      let deferred = state;
+      let batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+      if (event.Records.length > 0) {
+        ({ batchItemFailures, deferred } = await tally.handle(event.shardId, event.Records, state));
+      }
+      // "At the end of the window, the flag isFinalInvokeForWindow is set to true" and the state is then
+      // dropped: the final invocation publishes what the window's batches left deferred.
+      if (!event.isFinalInvokeForWindow) return { state: { ...deferred }, batchItemFailures };
+      await tally.flush(deferred);
       return { state: {}, batchItemFailures };
     } finally {
-      deps.metrics.publishStoredMetrics();
+      if (event.Records.length > 0 || Object.keys(state).length > 0) deps.metrics.publishStoredMetrics();
     }
   };
 }

@@ -14,8 +14,9 @@
  * shard nor any other poll. Errors that may pass (throttling, a lost race) fail the invocation after every
  * other poll of the batch has been counted, and Lambda retries it, boundedly (infra/event-sources.ts).
  *
- * Then every poll of the batch gets its absolute totals written to Redis (compare-and-set) and published:
- * this also repairs Redis after a crash between the commit and the cache write.
+ * Then every poll of the batch gets its absolute totals written to Redis (compare-and-set) and published
+ * through the poll's publish gate (at once, or deferred to a later invocation of the window: see
+ * publishThroughGate): this also repairs Redis after a crash between the commit and the cache write.
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -65,10 +66,30 @@ export interface TallyDeps {
   readonly publishIntervalMs: number;
 }
 
+/**
+ * Polls whose newest totals are not published yet because their publish gate was shut: poll id → the
+ * version (functions/common/counts.ts versionOf) left unpublished. Kept in the tumbling window's state (at most 1 MB per shard, "Implementing
+ * stateful DynamoDB stream processing in Lambda"; a few dozen bytes a poll, and a window sees at most a
+ * few batches of at most 1,000 records), so the window's final invocation can publish them.
+ */
+export type DeferredPublishes = Readonly<Record<string, string>>;
+
+/** What a batch comes to: the partial batch response, and the polls whose publish waits for the gate. */
+export interface TallyOutcome extends DynamoDBBatchResponse {
+  readonly deferred: DeferredPublishes;
+}
+
 /** Distinct counters one count update may name: keeps its expression under DynamoDB's 4 KB limit. */
 const MAX_COUNTERS_PER_UPDATE = 200;
 /** How often to re-read a poll's moved checkpoint and try again before failing the invocation. */
 const MAX_CHECKPOINT_ATTEMPTS = 5;
+/**
+ * The longest a batch invocation waits for a shut publish gate. Lambda polls a shard four times a second
+ * ("Polling and batching streams", https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html): a gate that opens sooner than the next poll
+ * could bring another batch is worth waiting for (a lone vote goes out when the gate opens, not when the
+ * tumbling window ends); a longer wait is left to a later batch or the window's final invocation.
+ */
+const SHORT_GATE_WAIT_MS = 250;
 /** Polls whose counts are written at the same time. */
 const POLL_CONCURRENCY = 8;
 /**
@@ -199,7 +220,11 @@ export class Tally {
    * Counts a batch from stream shard `shardId`. Uncountable records are recorded and passed over; an error
    * that may pass is thrown once every other poll of the batch has been counted, so Lambda retries the batch.
    */
-  async handle(shardId: string, records: readonly DynamoDBRecord[]): Promise<DynamoDBBatchResponse> {
+  async handle(
+    shardId: string,
+    records: readonly DynamoDBRecord[],
+    deferred: DeferredPublishes = {},
+  ): Promise<TallyOutcome> {
     const { metrics } = this.deps;
     metrics.addMetric(Metric.Batches, MetricUnit.Count, 1);
     const parsed = records.map(parse);
@@ -240,9 +265,26 @@ export class Tally {
       uncountable.push(...refused);
     });
     await this.recordUncounted(shardId, uncountable);
-    await this.refresh([...byPoll.keys()].map((pollId) => polls.get(pollId) as CountedPoll));
+    // Polls an earlier batch of the window left unpublished get another chance with this batch's.
+    const waiting = Object.keys(deferred).filter((pollId) => !byPoll.has(pollId));
+    const earlier = await this.loadPolls(waiting);
+    const refreshed = await this.refresh([
+      ...[...byPoll.keys()].map((pollId) => polls.get(pollId) as CountedPoll),
+      ...earlier.values(),
+    ]);
     if (errors.length > 0) throw errors[0];
-    return { batchItemFailures: [] };
+    return { batchItemFailures: [], deferred: refreshed };
+  }
+
+  /**
+   * The window's final invocation: publishes every poll a batch of the window left unpublished because
+   * its gate was shut, waiting for the gate where it must, so the last totals always go out.
+   */
+  async flush(deferred: DeferredPublishes): Promise<void> {
+    const polls = await this.loadPolls(Object.keys(deferred));
+    await Promise.all(
+      [...polls.values()].map((poll) => this.publishDeferred(poll, Number(deferred[poll.id]))),
+    );
   }
 
   /**
@@ -487,13 +529,18 @@ export class Tally {
     metrics.addMetric(Metric.VotesUncounted, MetricUnit.Count, recorded);
   }
 
-  /** Writes each poll's absolute totals to Redis and publishes them: one message per poll per batch. */
-  private async refresh(polls: readonly CountedPoll[]): Promise<void> {
-    // Polls in parallel: a poll's publish may wait for its gate, and one wait should not queue the rest.
-    await Promise.all(polls.map((poll) => this.refreshPoll(poll)));
+  /**
+   * Writes each poll's absolute totals to Redis and publishes them when the gate is open: at most one
+   * message per poll per batch. Returns the polls whose gate was shut, with the totals left unpublished.
+   */
+  private async refresh(polls: readonly CountedPoll[]): Promise<DeferredPublishes> {
+    const outcomes = await Promise.all(polls.map((poll) => this.refreshPoll(poll)));
+    const deferred: Record<string, string> = {};
+    for (const outcome of outcomes) if (outcome) deferred[outcome.pollId] = String(outcome.version);
+    return deferred;
   }
 
-  private async refreshPoll(poll: CountedPoll): Promise<void> {
+  private async refreshPoll(poll: CountedPoll): Promise<{ pollId: string; version: number } | null> {
     const { store, logger, metrics, now } = this.deps;
     const totals = await store.totalsFromShards(poll.id);
     try {
@@ -505,18 +552,26 @@ export class Tally {
         error: (error as Error).message,
       });
     }
-    await this.publishThroughGate(poll, totals);
+    const sent = await this.publishThroughGate(poll, totals);
+    return sent === 'deferred' ? { pollId: poll.id, version: versionOf(totals) } : null;
   }
 
   /**
-   * Publishes the poll's totals unless the gate says these (or newer) went out already. When the gate says
-   * "too soon", waits and asks again with the totals as they are then, so the last totals always go out,
-   * at most one interval late, and subscribers get about one message per interval however many stream
-   * shards count the poll.
+   * Publishes the poll's totals through its gate, shared by every stream shard: the first change after a
+   * quiet interval goes out at once (leading edge); within an interval of the last publish the gate is
+   * shut. Then a batch invocation does not wait long (waiting holds its stream shard, and every vote behind
+   * it): if the gate opens within SHORT_GATE_WAIT_MS it waits and publishes the totals as they are then;
+   * otherwise it answers 'deferred', and the poll rides in the tumbling window's state
+   * until a later batch finds the gate open or the window's final invocation publishes it
+   * (publishDeferred, the trailing edge). So the last totals always go out, and a poll gets about one
+   * message per interval however many shards count it.
    */
-  private async publishThroughGate(poll: CountedPoll, first: Totals): Promise<void> {
-    const { store, publish, logger, metrics, now, publishIntervalMs } = this.deps;
-    if (!publish) return;
+  private async publishThroughGate(
+    poll: CountedPoll,
+    first: Totals,
+  ): Promise<'published' | 'current' | 'deferred'> {
+    const { store, publish, now, publishIntervalMs } = this.deps;
+    if (!publish) return 'current';
     let totals = first;
     for (;;) {
       const claim = await store.claimPublish(
@@ -526,13 +581,45 @@ export class Tally {
         publishIntervalMs,
       );
       if (claim.publish) break;
-      if (claim.retryInMs === null) return;
+      if (claim.retryInMs === null) return 'current';
+      if (claim.retryInMs > SHORT_GATE_WAIT_MS) return 'deferred';
       await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
       totals = await store.totalsFromShards(poll.id);
     }
+    await this.send(poll, totals);
+    return 'published';
+  }
+
+  /**
+   * Waits for the poll's gate until totals of at least `version` (what a batch of the window counted and
+   * could not publish) have gone out, from any shard, and sends the newest totals itself when the gate lets
+   * it. It asks for `version`, not for the newest totals: on a hot poll that every shard keeps counting,
+   * asking for a moving target would make each shard's final invocation wait interval after interval.
+   */
+  private async publishDeferred(poll: CountedPoll, version: number): Promise<void> {
+    const { store, publish, now, publishIntervalMs } = this.deps;
+    if (!publish) return;
+    for (;;) {
+      const totals = await store.totalsFromShards(poll.id);
+      const claim = await store.claimPublish(
+        poll.id,
+        version,
+        Date.parse(now()),
+        publishIntervalMs,
+        versionOf(totals),
+      );
+      if (claim.publish) return this.send(poll, totals);
+      if (claim.retryInMs === null) return;
+      await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
+    }
+  }
+
+  /** Publishes the totals; when that fails, opens the gate again so the next batch retries. */
+  private async send(poll: CountedPoll, totals: Totals): Promise<void> {
+    const { store, publish, logger, metrics, now } = this.deps;
     const at = now();
     try {
-      await publish(toPollResults(poll, totals, at, at));
+      await publish?.(toPollResults(poll, totals, at, at));
     } catch (error) {
       await store.releasePublish(poll.id);
       metrics.addMetric(Metric.PublishFailures, MetricUnit.Count, 1);

@@ -107,6 +107,8 @@ export interface RealtimeServer {
 
 interface Connection {
   readonly socket: WebSocket;
+  /** The TCP or TLS socket under the WebSocket: corked while a publish queues its frames. */
+  readonly transport: Duplex;
   readonly header: Record<string, string> | null;
   auth: Promise<ConnectionAuthResult> | null;
   initialized: boolean;
@@ -381,6 +383,7 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
   function onConnection(socket: WebSocket, req: IncomingMessage): void {
     const connection: Connection = {
       socket,
+      transport: req.socket,
       header: handshakeHeader(req),
       auth: null,
       initialized: false,
@@ -468,16 +471,16 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     }
     // The subscriber may have stopped while its payload was rendered.
     if (data === null || connection.subscriptions.get(id) !== subscription) return false;
-    const text = serializeMessage({ type: ServerMessageType.Data, id, payload: { data } });
+    const text = dataMessage(id, data);
     // AppSync's subscription payload quota (240 KB): a larger payload is not delivered.
-    if (Buffer.byteLength(text) > limits.maxSubscriptionPayloadBytes) {
+    if (text.bytes > limits.maxSubscriptionPayloadBytes) {
       reportError(
-        new Error(`${Buffer.byteLength(text)} bytes, over ${limits.maxSubscriptionPayloadBytes}`),
+        new Error(`${text.bytes} bytes, over ${limits.maxSubscriptionPayloadBytes}`),
         `payload for subscription ${id} not delivered`,
       );
       return false;
     }
-    return send(connection, text);
+    return send(connection, text.text);
   }
 
   return {
@@ -498,6 +501,7 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
     async publish(mutationField, mutationResult) {
       const deliveries: Promise<boolean>[] = [];
       for (const connection of connections) {
+        let matched = 0;
         for (const [id, subscription] of connection.subscriptions) {
           if (!subscription.mutations.includes(mutationField)) continue;
           let matches: boolean;
@@ -508,6 +512,9 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
             continue;
           }
           if (!matches) continue;
+          // A connection with 100 matching subscriptions gets 100 frames: corked from the second one (no
+          // frame is written before the loop ends), they leave in one write rather than 100.
+          if (++matched === 2) connection.transport.cork();
           const delivery = connection.outbound.then(() =>
             deliver(connection, id, subscription, mutationResult),
           );
@@ -516,6 +523,13 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
             () => {},
           );
           deliveries.push(delivery.catch(() => false));
+        }
+        // Uncorked once this connection's frames are queued (its deliveries run in order), not later.
+        if (matched >= 2) {
+          const transport = connection.transport;
+          connection.outbound = connection.outbound.then(() => {
+            transport.uncork();
+          });
         }
       }
       const sent = await Promise.all(deliveries);
@@ -539,6 +553,28 @@ export function createRealtimeServer(options: RealtimeOptions): RealtimeServer {
       return pendingBytesTotal;
     },
   };
+}
+
+/**
+ * Rendered payloads serialized once each: subscribers that share a render (the same query, variables and
+ * identity, see local/server/subscriptions.ts) share one JSON text, so a publish to 10,000 watchers of a
+ * poll serializes its payload once rather than 10,000 times.
+ */
+const payloadJson = new WeakMap<object, { json: string; bytes: number }>();
+
+/**
+ * The `data` message for subscription `id`, exactly as `serializeMessage` writes it (the same keys in the
+ * same order), and its size in bytes.
+ */
+function dataMessage(id: string, data: Record<string, unknown>): { text: string; bytes: number } {
+  let payload = payloadJson.get(data);
+  if (!payload) {
+    const json = JSON.stringify(data);
+    payload = { json, bytes: Buffer.byteLength(json) };
+    payloadJson.set(data, payload);
+  }
+  const head = `{"type":${JSON.stringify(ServerMessageType.Data)},"id":${JSON.stringify(id)},"payload":{"data":`;
+  return { text: `${head}${payload.json}}}`, bytes: Buffer.byteLength(head) + payload.bytes + 2 };
 }
 
 /** The size of a received frame's data (`ws` hands a Buffer, an ArrayBuffer or Buffer fragments). */

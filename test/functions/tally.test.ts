@@ -202,11 +202,13 @@ describe('the tally', () => {
     const [a, b] = [await newPoll(), await newPoll()];
     published.length = 0;
 
-    await fns.tally('shard-f', [...votes(a, 1, 5), ...votes(b, 6, 3)]);
-    await fns.tally('shard-f', votes(a, 9, 2));
+    const first = await fns.tally('shard-f', [...votes(a, 1, 5), ...votes(b, 6, 3)]);
+    const second = await fns.tally('shard-f', votes(a, 9, 2), first.state);
+    await fns.final('shard-f', second.state);
 
     const sent = published.map((results) => [results.pollId, results.totalVotes]);
-    // The first batch touches both polls (in no set order), the second only poll a.
+    // The first batch touches both polls (in no set order), the second only poll a (sent at once, or by
+    // the window's final invocation when the gate was still shut).
     expect(sent.slice(0, 2)).toEqual(
       expect.arrayContaining([
         [a, 5],
@@ -230,9 +232,12 @@ describe('the tally', () => {
     });
     const started = Date.now();
 
-    // Eight stream shards count a batch of the same poll at the same time.
+    // Eight stream shards count a batch of the same poll at the same time, then end their windows.
     await Promise.all(
-      Array.from({ length: 8 }, (_, shard) => gated.tally(`gate-shard-${shard}`, votes(pollId, 1, 10))),
+      Array.from({ length: 8 }, async (_, shard) => {
+        const { state } = await gated.tally(`gate-shard-${shard}`, votes(pollId, 1, 10));
+        await gated.final(`gate-shard-${shard}`, state);
+      }),
     );
     const elapsed = Date.now() - started;
     gated.close();
@@ -243,6 +248,95 @@ describe('the tally', () => {
     expect(sent.map((results) => results.totalVotes)).toEqual(
       [...sent.map((r) => r.totalVotes)].sort((a, b) => a - b),
     );
+  });
+
+  // Tumbling windows: each invocation gets the state the previous one of the window answered, and "at the
+  // end of the window, the flag isFinalInvokeForWindow is set to true"; the state is then dropped.
+  // https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-windows.html
+  it('publishes the first change at once, defers a change inside the interval to the window state, and the final invocation sends it', async () => {
+    const pollId = await newPoll();
+    const sent: PollResults[] = [];
+    const gated = functionsFor({
+      pollsTable: api.tables.POLLS_TABLE,
+      redisUrl: redis.url,
+      // Long enough that the second batch, a moment after the first, always finds the gate shut.
+      publishIntervalMs: 3_000,
+      publish: async (results) => {
+        sent.push(results);
+      },
+    });
+
+    const first = await gated.tally('lead-shard', votes(pollId, 1, 5));
+    const afterFirst = sent.map((results) => results.totalVotes);
+    const second = await gated.tally('lead-shard', votes(pollId, 6, 2), first.state);
+    const third = await gated.tally('lead-shard', votes(pollId, 8, 1), second.state);
+    const afterBatches = sent.map((results) => results.totalVotes);
+    const last = await gated.final('lead-shard', third.state);
+    gated.close();
+
+    expect(afterFirst).toEqual([5]);
+    expect(first.state).toEqual({});
+    expect(second.state).toEqual({ [pollId]: '7' });
+    expect(third.state).toEqual({ [pollId]: '8' });
+    expect(afterBatches).toEqual([5]);
+    expect(sent.map((results) => results.totalVotes)).toEqual([5, 8]);
+    expect(last.state).toEqual({});
+  });
+
+  it('waits for a gate that opens sooner than the next stream poll, and publishes from the batch itself', async () => {
+    const pollId = await newPoll();
+    const sent: PollResults[] = [];
+    let offset = 0;
+    const gated = functionsFor({
+      pollsTable: api.tables.POLLS_TABLE,
+      redisUrl: redis.url,
+      publishIntervalMs: 400,
+      now: () => new Date(Date.now() + offset).toISOString(),
+      publish: async (results) => {
+        sent.push(results);
+      },
+    });
+
+    const first = await gated.tally('short-shard', votes(pollId, 1, 2));
+    offset += 200; // the second batch comes 200 ms after the publish: the gate opens within 250 ms
+    const second = await gated.tally('short-shard', votes(pollId, 3, 2), first.state);
+    gated.close();
+
+    expect(sent.map((results) => results.totalVotes)).toEqual([2, 4]);
+    expect(second.state).toEqual({});
+  });
+
+  it('lets a later batch of the window publish a poll an earlier batch deferred, once the gate opens', async () => {
+    const [busy, quiet] = [await newPoll(), await newPoll()];
+    const sent: PollResults[] = [];
+    let clock = Date.parse('2026-06-01T12:00:00Z');
+    const gated = functionsFor({
+      pollsTable: api.tables.POLLS_TABLE,
+      redisUrl: redis.url,
+      publishIntervalMs: 500,
+      now: () => new Date(clock).toISOString(),
+      publish: async (results) => {
+        sent.push(results);
+      },
+    });
+
+    const first = await gated.tally('later-shard', votes(quiet, 1, 3));
+    const second = await gated.tally('later-shard', votes(quiet, 4, 1), first.state);
+    clock += 500;
+    // The third batch has no vote of `quiet`, but carries it in the state: the gate is open again.
+    const third = await gated.tally('later-shard', votes(busy, 5, 2), second.state);
+    gated.close();
+
+    expect(second.state).toEqual({ [quiet]: '4' });
+    expect(third.state).toEqual({});
+    expect(sent.map((results) => [results.pollId, results.totalVotes])).toEqual(
+      expect.arrayContaining([
+        [quiet, 3],
+        [quiet, 4],
+        [busy, 2],
+      ]),
+    );
+    expect(sent).toHaveLength(3);
   });
 
   it('repairs Redis when a batch is redelivered after a crash between the commit and the cache write', async () => {

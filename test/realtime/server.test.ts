@@ -169,6 +169,27 @@ describe('subscriptions', () => {
     expect(await h.realtime.publish('publishResults', { pollId: 'A', totalVotes: 1 })).toBe(0);
   });
 
+  it('delivers a publish to every matching subscription of one connection, and the connection stays live', async () => {
+    const h = await setup();
+    const client = await ready(h);
+    for (const id of ['s1', 's2', 's3']) {
+      client.start(id, { pollId: 'A' });
+      expect(await client.next()).toEqual({ type: 'start_ack', id });
+    }
+
+    expect(await h.realtime.publish('publishResults', { pollId: 'A', totalVotes: 4 })).toBe(3);
+    const data = [await client.next(), await client.next(), await client.next()];
+    client.start('s4', { pollId: 'B' });
+
+    expect(data.map((message) => [message.id, message.payload.data.onResultsUpdated.totalVotes])).toEqual([
+      ['s1', 4],
+      ['s2', 4],
+      ['s3', 4],
+    ]);
+    // Frames written after the publish (an ack here) still leave: the socket is not left corked.
+    expect(await client.next()).toEqual({ type: 'start_ack', id: 's4' });
+  });
+
   it('keeps publish order per connection', async () => {
     const h = await setup({
       // The first result renders slowest.

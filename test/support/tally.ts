@@ -80,12 +80,14 @@ export function functionsFor(options: {
   redisUrl: string | null;
   publish?: Publish;
   publishIntervalMs?: number;
+  /** The clock the tally and the publish gate read; default the real one. */
+  now?: () => string;
 }) {
   const dynamo = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
   const redis = createRedis(options.redisUrl);
   const store = new ResultsStore(dynamo, options.pollsTable, redis);
   const { logger, metrics } = observability('test');
-  const now = () => new Date().toISOString();
+  const now = options.now ?? (() => new Date().toISOString());
   const tally = createTallyHandler({
     dynamo,
     pollsTable: options.pollsTable,
@@ -101,7 +103,12 @@ export function functionsFor(options: {
     dynamo,
     store,
     redis,
-    tally: (shardId: string, records: DynamoDBRecord[]) => tally({ shardId, Records: records } as TallyEvent),
+    /** A batch invocation of a tumbling window, with the state the window's previous invocation answered. */
+    tally: (shardId: string, records: DynamoDBRecord[], state: Record<string, string> = {}) =>
+      tally({ shardId, Records: records, state } as TallyEvent),
+    /** The window's final invocation (no records), with the state its last invocation answered. */
+    final: (shardId: string, state: Record<string, string>) =>
+      tally({ shardId, Records: [], state, isFinalInvokeForWindow: true } as TallyEvent),
     results: async (pollId: string, isAdmin = false) => {
       const reply = await results({ pollId, isAdmin });
       if ('error' in reply) throw new Error(`${reply.error.type}: ${reply.error.message}`);
