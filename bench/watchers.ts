@@ -239,7 +239,10 @@ export async function benchWatchers(
           await publish({
             pollId: watched,
             status: 'OPEN',
+            kind: 'SINGLE',
             totalVotes: marker,
+            rounds: null,
+            winner: null,
             updatedAt: new Date().toISOString(),
             options: [
               { optionId: 'opt1', label: 'A', votes: marker },
