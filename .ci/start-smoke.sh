@@ -32,6 +32,7 @@ const check = async (path, needle) => {
 };
 await check("/app/", "<main");
 await check("/amplify_outputs.json", "\"url\"");
+await check("/explorer", "explorer-root");
 ' "$port"
 test -s amplify_outputs.json || { echo "npm start wrote no amplify_outputs.json" >&2; exit 1; }
 
