@@ -15,8 +15,8 @@ import { CSV_HEADER } from '../../functions/exporter/csv.ts';
 import { POLLS_TABLE, VOTES_TABLE } from '../../infra/tables.ts';
 import { type LocalExports, startLocalExports } from '../../local/exports.ts';
 import { RUNNING_FILE } from '../../local/running.ts';
-import { createPollAsAdmin } from '../support/admin-api.ts';
 import { seriousViolations } from '../support/a11y.ts';
+import { createPollAsAdmin } from '../support/admin-api.ts';
 import {
   ANSWER,
   launchBrowser,

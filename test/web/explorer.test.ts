@@ -12,8 +12,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPollAsAdmin } from '../support/admin-api.ts';
 import { seriousViolations } from '../support/a11y.ts';
+import { createPollAsAdmin } from '../support/admin-api.ts';
 import {
   ANSWER,
   launchBrowser,
