@@ -67,8 +67,11 @@ export type PublishClaim =
   | { readonly publish: true }
   | { readonly publish: false; readonly retryInMs: number | null };
 
-/** A poll definition cached in Redis this long: closePoll does not pass through the tally. */
-export const POLL_CACHE_SECONDS = 5;
+/**
+ * A poll definition cached in Redis this long. closePoll writes only DynamoDB, so this is how long
+ * pollResults may still say OPEN after a close; it spares DynamoDB one poll read per pollResults.
+ */
+export const POLL_CACHE_SECONDS = 1;
 
 /** Reads and writes results: DynamoDB for the truth, Redis (when there is one) for the copy. */
 export class ResultsStore {
