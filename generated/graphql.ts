@@ -317,7 +317,19 @@ export type RunoffRoundInput = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /**
+   * The poll, when an admin closes it with closePoll: views switch to Closed without waiting for a vote.
+   * Delivers closePoll results whose id equals this id. A subscriber receives only the fields that the closePoll
+   * call selected, so callers of closePoll select at least id, status and closedAt.
+   * A poll that closes at its closesAt sends no message: clients switch at that instant themselves.
+   */
+  onPollClosed: Maybe<Poll>;
   onResultsUpdated: Maybe<PollResults>;
+};
+
+
+export type SubscriptionOnPollClosedArgs = {
+  id: Scalars['ID']['input'];
 };
 
 

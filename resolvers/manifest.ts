@@ -52,6 +52,7 @@ export const Resolvers = {
   'Mutation.castVote': { kind: 'PIPELINE', functions: ['getPollCopy', 'getVote', 'putVote'] },
   'Mutation.publishResults': { kind: 'UNIT', dataSource: 'none' },
   'Subscription.onResultsUpdated': { kind: 'UNIT', dataSource: 'polls' },
+  'Subscription.onPollClosed': { kind: 'UNIT', dataSource: 'polls' },
 } as const satisfies Record<string, ResolverConfig>;
 
 /** A resolver's `Type.field`. */

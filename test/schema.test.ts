@@ -26,6 +26,7 @@ describe('schema.graphql', () => {
     ['Mutation', 'castVote', 'VoteReceipt!'],
     ['Mutation', 'publishResults', 'PollResults'],
     ['Subscription', 'onResultsUpdated', 'PollResults'],
+    ['Subscription', 'onPollClosed', 'Poll'],
   ])('keeps the contract field %s.%s returning %s', (typeName, fieldName, returnType) => {
     const schema = loadProjectSchema();
 
