@@ -43,3 +43,14 @@ export async function pollResultsAsAdmin(endpoint: EndpointProcess, pollId: stri
   );
   return data.pollResults;
 }
+
+/** Closes a poll as the local admin, selecting what onPollClosed subscribers need (id, status, closedAt). */
+export async function closePollAsAdmin(endpoint: EndpointProcess, id: string): Promise<Poll> {
+  const data = await call<{ closePoll: Poll }>(
+    endpoint,
+    'mutation ($id: ID!) { closePoll(id: $id) { id status closedAt } }',
+    { id },
+    { authorization: endpoint.outputs.custom.local.adminToken },
+  );
+  return data.closePoll;
+}

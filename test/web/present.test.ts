@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollResults } from '../../generated/graphql.ts';
-import { createPollAsAdmin, pollResultsAsAdmin } from '../support/admin-api.ts';
+import { closePollAsAdmin, createPollAsAdmin, pollResultsAsAdmin } from '../support/admin-api.ts';
 import {
   ANSWER,
   decodeQrCode,
@@ -145,4 +145,45 @@ describe('the presenter view', () => {
       await screenshot(page, name);
     }
   }, 180_000);
+
+  // closePoll reaches onPollClosed subscribers with the fields that call selected; a poll closing at its
+  // closesAt sends no message ("Using subscriptions for real-time data applications in AWS AppSync",
+  // https://docs.aws.amazon.com/appsync/latest/devguide/aws-appsync-real-time-data.html).
+  it('says Closed without a reload as soon as an admin closes the poll, with no vote to carry it', async () => {
+    const poll = await createPollAsAdmin(endpoint, {
+      title: 'Closed by the admin',
+      options: [{ label: 'Yes' }, { label: 'No' }],
+    });
+    const presenter = await browser.device(VIEWPORTS.projector);
+    await openRoute(presenter, `${base}#/poll/${encodeURIComponent(poll.id)}/present`);
+    await presenter.waitForSelector('.present[data-live="connected"]', { timeout: LIVE_TIMEOUT });
+    await presenter.evaluate('window.__sameDocument = true');
+    expect(await textOf(presenter, '[data-testid="present-status"]')).toBe('Open: vote now');
+
+    await closePollAsAdmin(endpoint, poll.id);
+
+    await expect
+      .poll(() => textOf(presenter, '[data-testid="present-status"]'), { timeout: LIVE_TIMEOUT })
+      .toBe('Closed: final results');
+    expect(await presenter.evaluate('window.__sameDocument')).toBe(true);
+  });
+
+  it('says Closed without a reload when the poll reaches its closesAt, with no message from the server', async () => {
+    const poll = await createPollAsAdmin(endpoint, {
+      title: 'Closes by itself',
+      options: [{ label: 'Yes' }, { label: 'No' }],
+      // Far enough ahead that the view has loaded (and shows Open) well before it.
+      closesAt: new Date(Date.now() + 10_000).toISOString(),
+    });
+    const presenter = await browser.device(VIEWPORTS.projector);
+    await openRoute(presenter, `${base}#/poll/${encodeURIComponent(poll.id)}/present`);
+    await presenter.waitForSelector('.present[data-live="connected"]', { timeout: LIVE_TIMEOUT });
+    await presenter.evaluate('window.__sameDocument = true');
+    expect(await textOf(presenter, '[data-testid="present-status"]')).toBe('Open: vote now');
+
+    await expect
+      .poll(() => textOf(presenter, '[data-testid="present-status"]'), { timeout: LIVE_TIMEOUT })
+      .toBe('Closed: final results');
+    expect(await presenter.evaluate('window.__sameDocument')).toBe(true);
+  });
 });

@@ -77,6 +77,21 @@ export function toApiError(thrown: unknown): ApiError {
   return new ApiError(errorKind(type, message), message);
 }
 
+/**
+ * What onPollClosed selects. Its subscribers receive only the fields the closePoll call selected, so every
+ * closePoll (the admin view's selects every Poll field) must select at least these.
+ */
+const CLOSED_POLL = 'id status closedAt';
+
+/** The fields of a closed poll that onPollClosed delivers. */
+export type ClosedPoll = Pick<Poll, 'id' | 'status' | 'closedAt'>;
+
+/** What a view does with onPollClosed messages. */
+export interface PollClosedHandlers {
+  next(poll: ClosedPoll): void;
+  error(error: ApiError): void;
+}
+
 export interface ResultsHandlers {
   next(results: PollResults): void;
   /** The server accepted the subscription (start_ack): from now on no update is missed. */
@@ -97,6 +112,8 @@ export interface Api {
   castVote(input: CastVoteInput): Promise<VoteReceipt>;
   /** Subscribes to onResultsUpdated; returns the unsubscribe function. */
   onResultsUpdated(pollId: string, handlers: ResultsHandlers, adminToken?: string | null): () => void;
+  /** Subscribes to onPollClosed (an admin's closePoll of this poll); returns the unsubscribe function. */
+  onPollClosed(pollId: string, handlers: PollClosedHandlers): () => void;
 }
 
 interface Observable<T> {
@@ -223,6 +240,19 @@ export function createApi(outputs: AmplifyOutputs): Api {
         acks.delete(ack);
         subscription.unsubscribe();
       };
+    },
+    onPollClosed(pollId, handlers) {
+      const query = `subscription OnPollClosed($id: ID!) { onPollClosed(id: $id) { ${CLOSED_POLL} } }`;
+      const observable = graphql({ query, variables: { id: pollId } }) as Observable<{
+        data: { onPollClosed: ClosedPoll | null };
+      }>;
+      const subscription = observable.subscribe({
+        next: ({ data }) => {
+          if (data.onPollClosed) handlers.next(data.onPollClosed);
+        },
+        error: (error) => handlers.error(toApiError(error)),
+      });
+      return () => subscription.unsubscribe();
     },
   };
 }

@@ -3,6 +3,10 @@
  * Messages carry full totals (never deltas), so the newest one simply replaces what is shown. To miss
  * nothing between the first read and the subscription, pollResults is read again once the server
  * acknowledged the subscription. The results view and the presenter view both draw from this.
+ *
+ * Results messages come from votes, so a close would go unseen in a quiet room: the follow also subscribes
+ * to onPollClosed (an admin's closePoll) and sets a timer for the poll's closesAt (no message is sent then).
+ * Either way, the results shown switch to CLOSED at once and pollResults is read once for the final totals.
  */
 import type { Poll, PollResults } from '../../generated/graphql.ts';
 import { type Api, ApiError } from './api.ts';
@@ -55,6 +59,26 @@ export function emptyResults(poll: Poll): PollResults {
   };
 }
 
+/** The longest delay setTimeout keeps (2^31 - 1 ms, about 24.8 days); a later closesAt re-arms. */
+const LONGEST_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * Calls `then` once `at` (an ISO instant) has passed by this device's clock; returns the cancel function.
+ *
+ * @example const cancel = atInstant('2026-12-01T13:00:00Z', () => console.log('closed'));
+ */
+export function atInstant(at: string, then: () => void): () => void {
+  const when = Date.parse(at);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    const wait = when - Date.now();
+    if (wait <= 0) then();
+    else timer = setTimeout(arm, Math.min(wait, LONGEST_TIMEOUT_MS));
+  };
+  if (!Number.isNaN(when)) arm();
+  return () => clearTimeout(timer);
+}
+
 /** Starts following `pollId` (as admin when `adminToken` is given: admins see hidden results). */
 export function followResults(
   api: Api,
@@ -65,12 +89,14 @@ export function followResults(
   let poll: Poll | null = null;
   let shown: PollResults | null = null;
   let stopped = false;
-  let unsubscribe: () => void = () => {};
+  let closed = false;
+  const cleanups: (() => void)[] = [];
 
   const hand = (results: PollResults, live: boolean) => {
     if (stopped || !isNewer(results, shown)) return;
-    shown = results;
-    handlers.results(results, live);
+    // After a close, a read may still carry OPEN (the results function caches the poll for about a second).
+    shown = closed ? { ...results, status: 'CLOSED' } : results;
+    handlers.results(shown, live);
   };
   const fail = (failure: unknown) => {
     if (!stopped)
@@ -82,6 +108,18 @@ export function followResults(
     else if (poll) hand(emptyResults(poll), false);
   };
 
+  const close = () => {
+    if (stopped || closed) return;
+    closed = true;
+    if (poll) poll = { ...poll, status: 'CLOSED' };
+    if (shown) {
+      shown = { ...shown, status: 'CLOSED' };
+      handlers.results(shown, true);
+    }
+    // The final totals: votes accepted before the close may still be on their way to the count.
+    read().catch(fail);
+  };
+
   const ready = (async () => {
     try {
       poll = await api.poll(pollId);
@@ -91,7 +129,20 @@ export function followResults(
         return;
       }
       handlers.poll(poll);
-      unsubscribe = api.onResultsUpdated(
+      if (poll.status !== 'CLOSED') {
+        if (poll.closesAt) cleanups.push(atInstant(poll.closesAt, close));
+        cleanups.push(
+          api.onPollClosed(pollId, {
+            next: (closedPoll) => {
+              if (closedPoll.id === pollId) close();
+            },
+            error: (failure) => {
+              if (!stopped) handlers.disconnected(failure);
+            },
+          }),
+        );
+      }
+      const unsubscribe = api.onResultsUpdated(
         pollId,
         {
           next: (results) => hand(results, true),
@@ -107,6 +158,7 @@ export function followResults(
         },
         adminToken,
       );
+      cleanups.push(unsubscribe);
       await read();
     } catch (thrown) {
       fail(thrown);
@@ -119,7 +171,7 @@ export function followResults(
     poll: () => poll,
     stop() {
       stopped = true;
-      unsubscribe();
+      for (const cleanup of cleanups) cleanup();
     },
   };
 }
