@@ -9,29 +9,14 @@
  * error texts are confirmed and which are this emulator's own.
  */
 
-/** The WebSocket subprotocol AppSync speaks; clients offer it (plus an optional `header-…` one). */
-export const REALTIME_SUBPROTOCOL = 'graphql-ws';
+import { ClientMessageType, type ServerMessageType } from './message-types.ts';
 
-/** Prefix of the subprotocol that carries the base64url JSON authorization header (aws-amplify v6). */
-export const HEADER_SUBPROTOCOL_PREFIX = 'header-';
-
-/** Message types a client sends. */
-export const ClientMessageType = {
-  ConnectionInit: 'connection_init',
-  Start: 'start',
-  Stop: 'stop',
-} as const;
-
-/** Message types the server sends. */
-export const ServerMessageType = {
-  ConnectionAck: 'connection_ack',
-  ConnectionError: 'connection_error',
-  KeepAlive: 'ka',
-  StartAck: 'start_ack',
-  Data: 'data',
-  Complete: 'complete',
-  Error: 'error',
-} as const;
+export {
+  ClientMessageType,
+  HEADER_SUBPROTOCOL_PREFIX,
+  REALTIME_SUBPROTOCOL,
+  ServerMessageType,
+} from './message-types.ts';
 
 /** A client message type. */
 export type ClientMessageTypeName = (typeof ClientMessageType)[keyof typeof ClientMessageType];

@@ -5,31 +5,18 @@
  * authorization in `payload.extensions.authorization`; every `data` is passed on, `ka` keeps it alive, and
  * unsubscribing sends `stop` and closes. The flow is AppSync's documented one
  * (https://docs.aws.amazon.com/appsync/latest/devguide/real-time-websocket-client.html); the messages are the
- * ones docs/realtime-protocol.md lists (the server's side: local/realtime/protocol.ts, which is Node code,
- * so the browser's view of the messages is written here).
+ * ones docs/realtime-protocol.md lists; their names come from local/realtime/message-types.ts, which the
+ * endpoint's server uses too.
  */
 
-/** The subprotocol AppSync speaks, and the prefix of the one carrying the connection's authorization. */
-export const REALTIME_SUBPROTOCOL = 'graphql-ws';
-export const HEADER_SUBPROTOCOL_PREFIX = 'header-';
+import {
+  ClientMessageType,
+  HEADER_SUBPROTOCOL_PREFIX,
+  REALTIME_SUBPROTOCOL,
+  ServerMessageType,
+} from '../../../local/realtime/message-types.ts';
 
-/** Message types the client sends. */
-export const ClientMessageType = {
-  ConnectionInit: 'connection_init',
-  Start: 'start',
-  Stop: 'stop',
-} as const;
-
-/** Message types the server sends. */
-export const ServerMessageType = {
-  ConnectionAck: 'connection_ack',
-  ConnectionError: 'connection_error',
-  KeepAlive: 'ka',
-  StartAck: 'start_ack',
-  Data: 'data',
-  Complete: 'complete',
-  Error: 'error',
-} as const;
+export { ClientMessageType, HEADER_SUBPROTOCOL_PREFIX, REALTIME_SUBPROTOCOL, ServerMessageType };
 
 /** One error as AppSync puts it in `payload.errors`. */
 export interface RealtimeError {
