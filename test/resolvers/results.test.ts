@@ -127,3 +127,33 @@ describe('Subscription.onResultsUpdated', () => {
     expect(afterClose.errors).toEqual([]);
   });
 });
+
+describe('Subscription.onPollClosed', () => {
+  let api: TestApi;
+  let pollId: string;
+  beforeAll(async () => {
+    api = await testApi('subscribe-closed');
+    pollId = (
+      (await api.call('Mutation.createPoll', { input: pollInput() }, callers.admin)).data as { id: string }
+    ).id;
+  });
+
+  it('accepts a subscription to a poll, open or closed, from any voter', async () => {
+    const open = await api.call('Subscription.onPollClosed', { id: pollId });
+    await api.call('Mutation.closePoll', { id: pollId }, callers.admin);
+    const closed = await api.call('Subscription.onPollClosed', { id: pollId });
+
+    expect(open).toMatchObject({ data: null, errors: [] });
+    expect(closed).toMatchObject({ data: null, errors: [] });
+  });
+
+  it.each([
+    ['an unknown poll', 'nope', 'PollNotFound', 'id "nope" is not a poll'],
+    ['an empty id', '', 'ValidationError', 'id'],
+  ])('refuses %s with %s naming the field', async (_case, id, errorType, message) => {
+    const { errors } = await api.call('Subscription.onPollClosed', { id });
+
+    expect(errors[0]?.errorType).toBe(errorType);
+    expect(errors[0]?.message).toContain(message);
+  });
+});
