@@ -21,6 +21,8 @@ import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { expectEveryReceiptCounted, raceVoters, sentAfter } from '../support/vote-race.ts';
 
 const VOTERS = 240;
+/** Voters from this one on start only once DynamoDB Local has been stopped (its restart is at 160). */
+const LAST_VOTERS_FROM = 200;
 const RESULTS = 'pollId totalVotes options { optionId votes }';
 
 let dbPath: string;
@@ -87,6 +89,12 @@ describe('faults during a run of votes', () => {
 
     // Faults fire as the count of accepted voters crosses these marks (by progress, not by time).
     let accepted = 0;
+    // The faults run one after another while voting goes on; the last voters wait until DynamoDB Local is
+    // down, so the restart always lands among votes (on a fast run they could otherwise all be in first).
+    let dynamoDown: () => void = () => {};
+    const dynamoWentDown = new Promise<void>((resolve) => {
+      dynamoDown = resolve;
+    });
     const faults: [number, string, () => Promise<void>][] = [
       [40, 'kill Redis', () => redis.kill()],
       [80, 'restart Redis', () => redis.restart()],
@@ -109,7 +117,11 @@ describe('faults during a run of votes', () => {
         160,
         'restart DynamoDB Local',
         async () => {
-          await dynamo.stop();
+          try {
+            await dynamo.stop();
+          } finally {
+            dynamoDown();
+          }
           dynamo = await startDynamoDbLocal({ port: dynamoPort, dbPath });
         },
       ],
@@ -170,6 +182,7 @@ describe('faults during a run of votes', () => {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let voter = queue.shift(); voter !== undefined; voter = queue.shift()) {
+          if (voter >= LAST_VOTERS_FROM) await dynamoWentDown;
           await voteUntilReceipt(voter);
         }
       }),
