@@ -24,7 +24,7 @@ import { ErrorType, EXPORT_BUCKETS, MAX_VOTE_CHANGES } from '../lib/constants.ts
 import { failWith, refuse } from '../lib/errors.ts';
 import { spreadIndex, voteKey } from '../lib/keys.ts';
 import type { CheckedVote } from '../lib/validate.ts';
-import { receiptOf, sameBallot, storedBallot, type VoteItem } from '../lib/vote.ts';
+import { earlierReceipt, receiptOf, sameBallot, storedBallot, type VoteItem } from '../lib/vote.ts';
 
 /**
  * Attributes that differ between two casts of the same ballot and so must not make them unequal: AppSync's
@@ -87,6 +87,10 @@ export function request(ctx: Context) {
   if (answersRequest(vote, stored, item)) {
     runtime.earlyReturn(receiptOf(stored, true));
   }
+  const earlier = earlierReceipt(stored, vote.idempotencyKey);
+  if (earlier) {
+    runtime.earlyReturn(earlier);
+  }
   const history = stored.history ?? [];
   if (history.length >= MAX_VOTE_CHANGES) {
     refuse(
@@ -95,7 +99,14 @@ export function request(ctx: Context) {
     );
   }
   item.history = history.concat([
-    { voteId: stored.voteId, optionIds: storedBallot(stored), castAt: stored.castAt },
+    stored.idempotencyKey
+      ? {
+          voteId: stored.voteId,
+          optionIds: storedBallot(stored),
+          castAt: stored.castAt,
+          idempotencyKey: stored.idempotencyKey,
+        }
+      : { voteId: stored.voteId, optionIds: storedBallot(stored), castAt: stored.castAt },
   ]);
   return {
     operation: 'PutItem',
@@ -148,6 +159,10 @@ function answerLostRace(vote: CheckedVote, current: VoteItem | null): VoteReceip
   if (current && vote.idempotencyKey && current.idempotencyKey === vote.idempotencyKey) {
     return receiptOf(current, true);
   }
+  const earlier = current ? earlierReceipt(current, vote.idempotencyKey) : null;
+  if (earlier) {
+    return earlier;
+  }
   return refuse(
     ErrorType.AlreadyVoted,
     `another ballot of this voter in poll "${vote.pollId}" landed first; ${describeRequest(vote)} was not counted: send it again to replace that ballot`,
@@ -163,6 +178,10 @@ function answerClosed(
 ): VoteReceipt {
   if (stored && answersRequest(vote, stored, requested)) {
     return receiptOf(stored, true);
+  }
+  const earlier = stored ? earlierReceipt(stored, vote.idempotencyKey) : null;
+  if (earlier) {
+    return earlier;
   }
   return refuse(ErrorType.PollClosed, closed);
 }

@@ -5,6 +5,8 @@ export interface ReplacedBallot {
   voteId: string;
   optionIds: string[];
   castAt: string;
+  /** The idempotency key of the request that cast this ballot, so a late retry of it is recognised. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -52,5 +54,27 @@ export function receiptOf(item: VoteItem, duplicate: boolean): VoteReceipt {
     castAt: item.castAt,
     replacedVoteId: replacedVoteId(item),
     duplicate,
+  };
+}
+
+/**
+ * The receipt an earlier request of this voter got, when `idempotencyKey` is the key of a ballot the stored
+ * one has since replaced: a retry of that request arriving late is answered with its first receipt
+ * (`duplicate: true`) and must not replace the newer ballot. Null when no replaced ballot carries the key.
+ */
+export function earlierReceipt(stored: VoteItem, idempotencyKey: string | null): VoteReceipt | null {
+  const history = stored.history ?? [];
+  const index =
+    idempotencyKey === null ? -1 : history.findIndex((entry) => entry.idempotencyKey === idempotencyKey);
+  if (index < 0) return null;
+  const entry = history[index] as ReplacedBallot;
+  return {
+    voteId: entry.voteId,
+    pollId: stored.pollId,
+    optionId: entry.optionIds[0] as string,
+    optionIds: entry.optionIds,
+    castAt: entry.castAt,
+    replacedVoteId: index > 0 ? (history[index - 1] as ReplacedBallot).voteId : null,
+    duplicate: true,
   };
 }

@@ -186,10 +186,11 @@ describe('castVote on a poll that allows vote changes', () => {
     expect(stored?.history).toHaveLength(MAX_VOTE_CHANGES);
   });
 
-  it('keeps the largest vote item under 5 KB: 20 changes of 20-option ballots, the longest token and key', async () => {
+  it('keeps the largest vote item under 8 KB: 20 changes of 20-option ballots, the longest token and key', async () => {
     // Item size by "DynamoDB item sizes and formats"
     // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html): a change
-    // costs at most 5 write units, and its MODIFY stream record (both images) stays under 10 KB.
+    // costs at most 8 write units, and its MODIFY stream record (both images) stays under 16 KB. Each replaced
+    // ballot keeps its request's idempotency key (up to 128 characters), so a late retry is recognised.
     const options = Array.from({ length: 20 }, (_, i) => ({ label: `Choice ${i + 1}` }));
     const pollId = await newPoll({ options, kind: 'MULTIPLE' });
     const all = options.map((_, i) => `opt${i + 1}`);
@@ -202,7 +203,37 @@ describe('castVote on a poll that allows vote changes', () => {
     const [stored] = await votesOf(pollId);
 
     expect(stored?.history).toHaveLength(MAX_VOTE_CHANGES);
-    expect(itemSize(stored as Record<string, unknown>)).toBeLessThan(5 * 1024);
+    expect(itemSize(stored as Record<string, unknown>)).toBeLessThan(8 * 1024);
+  });
+
+  it("answers a late retry of a replaced ballot's request with its first receipt and keeps the newer ballot", async () => {
+    const pollId = await newPoll();
+    const first = await accepted({
+      pollId,
+      optionId: 'opt1',
+      voterToken: 'change-late',
+      idempotencyKey: 'k1',
+    });
+    const changed = await accepted({
+      pollId,
+      optionId: 'opt2',
+      voterToken: 'change-late',
+      idempotencyKey: 'k2',
+    });
+    voteOperations.length = 0;
+
+    const late = await accepted({
+      pollId,
+      optionId: 'opt1',
+      voterToken: 'change-late',
+      idempotencyKey: 'k1',
+    });
+    const [stored] = await votesOf(pollId);
+
+    expect(late).toEqual({ ...first, duplicate: true });
+    expect(voteOperations).toEqual(['GetItem']);
+    expect(stored?.voteId).toBe(changed.voteId);
+    expect(stored?.optionId).toBe('opt2');
   });
 
   it('refuses a change after the close with PollClosed, and gives a retry of the last ballot its receipt', async () => {
