@@ -272,7 +272,12 @@ export class Tally {
       ...[...byPoll.keys()].map((pollId) => polls.get(pollId) as CountedPoll),
       ...earlier.values(),
     ]);
-    if (errors.length > 0) throw errors[0];
+    if (errors.length > 0) {
+      // A thrown batch returns no window state, so what it deferred would be lost if its retries ran out:
+      // send it now (the counts it covers are committed).
+      await this.flush(refreshed);
+      throw errors[0];
+    }
     return { batchItemFailures: [], deferred: refreshed };
   }
 
@@ -586,8 +591,9 @@ export class Tally {
       await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
       totals = await store.totalsFromShards(poll.id);
     }
-    await this.send(poll, totals);
-    return 'published';
+    // A failed send opened the gate again; the poll then rides in the window state like a shut gate's, so
+    // the last totals still go out on a quiet poll (a later batch or the window's final invocation).
+    return (await this.send(poll, totals)) ? 'published' : 'deferred';
   }
 
   /**
@@ -608,18 +614,23 @@ export class Tally {
         publishIntervalMs,
         versionOf(totals),
       );
-      if (claim.publish) return this.send(poll, totals);
+      if (claim.publish) {
+        // A failure here is logged and counted (PublishFailures); the next vote's batch publishes again.
+        await this.send(poll, totals);
+        return;
+      }
       if (claim.retryInMs === null) return;
       await new Promise((resolve) => setTimeout(resolve, claim.retryInMs ?? 0));
     }
   }
 
-  /** Publishes the totals; when that fails, opens the gate again so the next batch retries. */
-  private async send(poll: CountedPoll, totals: Totals): Promise<void> {
+  /** Publishes the totals; when that fails, opens the gate again and answers false so the caller keeps them. */
+  private async send(poll: CountedPoll, totals: Totals): Promise<boolean> {
     const { store, publish, logger, metrics, now } = this.deps;
     const at = now();
     try {
       await publish?.(toPollResults(poll, totals, at, at));
+      return true;
     } catch (error) {
       await store.releasePublish(poll.id);
       metrics.addMetric(Metric.PublishFailures, MetricUnit.Count, 1);
@@ -627,6 +638,7 @@ export class Tally {
         pollId: poll.id,
         error: (error as Error).message,
       });
+      return false;
     }
   }
 }

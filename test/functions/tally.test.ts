@@ -283,6 +283,32 @@ describe('the tally', () => {
     expect(last.state).toEqual({});
   });
 
+  it('keeps a poll whose publish failed in the window state, so the final invocation sends it on a quiet poll', async () => {
+    const pollId = await newPoll();
+    const sent: PollResults[] = [];
+    let failNext = true;
+    const flaky = functionsFor({
+      pollsTable: api.tables.POLLS_TABLE,
+      redisUrl: redis.url,
+      publishIntervalMs: 3_000,
+      publish: async (results) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('AppSync unreachable');
+        }
+        sent.push(results);
+      },
+    });
+
+    const batch = await flaky.tally('flaky-shard', votes(pollId, 1, 3));
+    const last = await flaky.final('flaky-shard', batch.state);
+    flaky.close();
+
+    expect(batch.state).toEqual({ [pollId]: '3' });
+    expect(sent.map((results) => results.totalVotes)).toEqual([3]);
+    expect(last.state).toEqual({});
+  });
+
   it('waits for a gate that opens sooner than the next stream poll, and publishes from the batch itself', async () => {
     const pollId = await newPoll();
     const sent: PollResults[] = [];
