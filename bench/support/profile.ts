@@ -51,8 +51,14 @@ async function startSampling(call: Call, intervalMicros: number, close: () => vo
   };
 }
 
-/** Attaches to another process's inspector WebSocket and starts sampling every `intervalMicros`. */
-export async function startProfile(inspectorUrl: string, intervalMicros = 500): Promise<ProfileSession> {
+/** A connection to another process's inspector: DevTools protocol calls, answered by id. */
+export interface InspectorConnection {
+  readonly call: Call;
+  close(): void;
+}
+
+/** Opens the inspector WebSocket at `inspectorUrl` (the endpoint runs with `--inspect=127.0.0.1:0`). */
+export async function connectInspector(inspectorUrl: string): Promise<InspectorConnection> {
   const socket = new WebSocket(inspectorUrl);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -74,7 +80,13 @@ export async function startProfile(inspectorUrl: string, intervalMicros = 500): 
       pending.set(id, { resolve, reject });
       socket.send(JSON.stringify({ id, method, params }));
     });
-  return startSampling(call, intervalMicros, () => socket.close());
+  return { call, close: () => socket.close() };
+}
+
+/** Attaches to another process's inspector WebSocket and starts sampling every `intervalMicros`. */
+export async function startProfile(inspectorUrl: string, intervalMicros = 500): Promise<ProfileSession> {
+  const inspector = await connectInspector(inspectorUrl);
+  return startSampling(inspector.call, intervalMicros, () => inspector.close());
 }
 
 /** Samples this process (node:inspector), every `intervalMicros`. */
